@@ -1,0 +1,89 @@
+// Command noticeconf is a conformance harness, recording proxy and replay server for
+// Huawei Cloud CodeArts Build's notice update endpoint,
+// POST /v3/jobs/notice/{job_id}/update.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of every subcommand.
+const (
+	exitOK    = 0 // everything passed
+	exitFail  = 1 // a check failed (verify, cassette audit)
+	exitUsage = 2 // bad flags, bad input files, unreachable target
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exitError carries an exit code out of a subcommand.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr marks err as a usage or configuration error (exit 2).
+func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// env holds what every subcommand writes to.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+// run executes noticeconf with args and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "noticeconf:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	// Everything cobra itself rejects (unknown flags, missing arguments) is usage.
+	return exitUsage
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "noticeconf",
+		Short: "Conformance harness, recording proxy and replay server for CodeArts Build's notice update API",
+		Long: `noticeconf checks servers of Huawei Cloud CodeArts Build's notice update endpoint,
+POST /v3/jobs/notice/{job_id}/update, against the vendor's documented contract and
+against recorded real traffic.
+
+  noticeconf mock      serve the reference mock of the endpoint
+  noticeconf version   print the version`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		newVersionCmd(e),
+		newMockCmd(e),
+	)
+	return root
+}
