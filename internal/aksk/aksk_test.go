@@ -51,8 +51,11 @@ func TestSignThenVerify(t *testing.T) {
 func TestVerifyRejectsTampering(t *testing.T) {
 	body := `{"notice_type":"MAIL","enabled_event_type_names":[]}`
 	cases := map[string]func(r *http.Request) []byte{
-		"body":       func(*http.Request) []byte { return []byte(`{"notice_type":"MAIL","enabled_event_type_names":["x"]}`) },
-		"path":       func(r *http.Request) []byte { r.URL.Path = "/v3/jobs/notice/00000000000000000000000000000000/update"; return []byte(body) },
+		"body": func(*http.Request) []byte { return []byte(`{"notice_type":"MAIL","enabled_event_type_names":["x"]}`) },
+		"path": func(r *http.Request) []byte {
+			r.URL.Path = "/v3/jobs/notice/00000000000000000000000000000000/update"
+			return []byte(body)
+		},
 		"query":      func(r *http.Request) []byte { r.URL.RawQuery = "a=1&b=3"; return []byte(body) },
 		"method":     func(r *http.Request) []byte { r.Method = http.MethodPut; return []byte(body) },
 		"signed hdr": func(r *http.Request) []byte { r.Header.Set("X-Project-Id", "p2"); return []byte(body) },
