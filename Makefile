@@ -4,7 +4,11 @@ BIN           ?= bin/noticeconf
 STATICCHECK   ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOFILES        = $(shell git ls-files -co --exclude-standard '*.go')
 
-.PHONY: all build test lint fmt-check vet staticcheck unit mock conform clean
+# Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
+FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate
+FUZZTIME     ?= 5s
+
+.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak mock conform clean
 
 all: build
 
@@ -12,8 +16,8 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/noticeconf
 
-## test: formatting, vet, staticcheck and every test with the race detector
-test: lint unit
+## test: formatting, vet, staticcheck, every test with the race detector, brief fuzzing
+test: lint unit fuzz
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
 lint: fmt-check vet staticcheck
@@ -29,6 +33,18 @@ staticcheck:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+## fuzz: run every fuzz target briefly (FUZZTIME each)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+## soak: the long load tests (200 clients for 20 s against each server)
+soak:
+	NOTICECONF_SOAK=20s $(GO) test -race -count=1 -run 'UnderLoad' -v -timeout 30m ./...
 
 ## mock: serve the reference mock on 127.0.0.1:8080 with the demo profile
 mock: build
