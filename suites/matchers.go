@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template"
@@ -141,10 +142,34 @@ func haveJSONContentType(r Rule) types.GomegaMatcher {
 func matchDocumentedResponse(r Rule, c *contract.Contract, status int) types.GomegaMatcher {
 	return obey(r, func(x *Exchange) error {
 		if err := c.ValidateResponse(context.Background(), x.req, status, x.Header, x.Body); err != nil {
-			return fmt.Errorf("the answer is not the OpenAPI document's %d response: %w", status, err)
+			return fmt.Errorf("the answer is not the OpenAPI document's %d response: %s", status, schemaWhy(err))
 		}
 		return nil
 	})
+}
+
+// schemaErrorAt finds kin-openapi's "Error at "/pointer": reason" phrases.
+var schemaErrorAt = regexp.MustCompile(`Error at "[^"]*": [^\n|]*`)
+
+// schemaWhy shortens a kin-openapi validation error to its reasons, without the
+// schema and value dumps it appends (the failure message shows the body anyway).
+func schemaWhy(err error) string {
+	if inner := errors.Unwrap(err); inner != nil {
+		err = inner // drop "response N to METHOD PATH: ", which the message shows
+	}
+	msg := err.Error()
+	head, _, _ := strings.Cut(msg, "\n")
+	at := schemaErrorAt.FindAllString(msg, -1)
+	if len(at) == 0 {
+		return head
+	}
+	if i := strings.Index(head, ": Error at"); i >= 0 {
+		head = head[:i]
+	}
+	for i := range at {
+		at[i] = strings.TrimSpace(at[i])
+	}
+	return head + ": " + strings.Join(at, "; ")
 }
 
 // topLevel decodes a JSON object's members.
@@ -241,8 +266,12 @@ func haveCodeOfFamily(r Rule, status int) types.GomegaMatcher {
 		if err != nil {
 			return err
 		}
+		raw, ok := m["error_code"]
+		if !ok {
+			return errors.New("the body has no error_code")
+		}
 		var code string
-		if err := json.Unmarshal(m["error_code"], &code); err != nil {
+		if err := json.Unmarshal(raw, &code); err != nil {
 			return fmt.Errorf("error_code is %s, not a string", oneLine(m["error_code"], 100))
 		}
 		want := contract.CodesForStatus(status)
@@ -261,7 +290,7 @@ func showEnabledEvents(r Rule, c *contract.Contract, noticeType string, events [
 			return fmt.Errorf("the read-back answered %d, want 200", x.Status)
 		}
 		if err := c.ValidateResponse(context.Background(), x.req, http.StatusOK, x.Header, x.Body); err != nil {
-			return fmt.Errorf("the read-back is not the OpenAPI document's ListNoticeResponse: %w", err)
+			return fmt.Errorf("the read-back is not the OpenAPI document's ListNoticeResponse: %s", schemaWhy(err))
 		}
 		var body struct {
 			Result []struct {

@@ -73,6 +73,20 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(time.Duration(d).Round(time.Millisecond).String())
 }
 
+// UnmarshalJSON decodes the String form.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration: %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration: %w", err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
 // notSelected is the reason of a check a filter left out.
 const notSelected = "not selected by --label-filter, --focus or --skip"
 
