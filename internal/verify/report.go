@@ -18,15 +18,15 @@ import (
 type Result string
 
 const (
-	// Pass: the target holds the rule.
-	Pass Result = "pass"
-	// Fail: the target breaks a MUST rule; it does not conform.
-	Fail Result = "fail"
-	// Warn: the target breaks a SHOULD rule; it conforms, with a warning.
-	Warn Result = "warn"
-	// Skip: the check did not run (the target lacks what it needs, or a filter left
+	// ResultPass: the target holds the rule.
+	ResultPass Result = "pass"
+	// ResultFail: the target breaks a MUST rule; it does not conform.
+	ResultFail Result = "fail"
+	// ResultWarn: the target breaks a SHOULD rule; it conforms, with a warning.
+	ResultWarn Result = "warn"
+	// ResultSkip: the check did not run (the target lacks what it needs, or a filter left
 	// it out); Reason says which.
-	Skip Result = "skip"
+	ResultSkip Result = "skip"
 )
 
 // Check is one check's line of the report.
@@ -115,19 +115,19 @@ func FromGinkgo(target string, r types.Report) Report {
 		msg := strings.TrimSpace(s.Failure.Message)
 		switch {
 		case s.State == types.SpecStatePassed:
-			c.Result = Pass
+			c.Result = ResultPass
 		case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
-			c.Result, c.Reason = Skip, firstLine(msg)
+			c.Result, c.Reason = ResultSkip, firstLine(msg)
 			if c.Reason == "" {
 				c.Reason = notSelected
 			}
 		default: // failed, panicked, timed out, interrupted, aborted
-			c.Result, c.Reason, c.Details = Fail, firstLine(msg), msg
+			c.Result, c.Reason, c.Details = ResultFail, firstLine(msg), msg
 			if c.Reason == "" {
 				c.Reason = s.State.String()
 			}
 			if level == suites.Should {
-				c.Result = Warn
+				c.Result = ResultWarn
 			}
 		}
 		rep.add(c)
@@ -139,14 +139,14 @@ func (r *Report) add(c Check) {
 	r.Checks = append(r.Checks, c)
 	r.Summary.Checks++
 	switch c.Result {
-	case Pass:
+	case ResultPass:
 		r.Summary.Passed++
-	case Fail:
+	case ResultFail:
 		r.Summary.Failed++
 		r.Conforms = false
-	case Warn:
+	case ResultWarn:
 		r.Summary.Warnings++
-	case Skip:
+	case ResultSkip:
 		r.Summary.Skipped++
 	}
 }
@@ -188,7 +188,7 @@ func (r Report) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(ew, "\n%s\n", r.Verdict())
 	for _, c := range r.Checks {
-		if c.Result != Fail && c.Result != Warn {
+		if c.Result != ResultFail && c.Result != ResultWarn {
 			continue
 		}
 		fmt.Fprintf(ew, "\n--- %s %s: %s\n", strings.ToUpper(string(c.Result)), c.Level, c.Name)
@@ -221,7 +221,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	}
 	first := true
 	for _, c := range r.Checks {
-		if c.Result != Fail && c.Result != Warn {
+		if c.Result != ResultFail && c.Result != ResultWarn {
 			continue
 		}
 		if first {
@@ -235,11 +235,11 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 
 func resultMark(r Result) string {
 	switch r {
-	case Pass:
+	case ResultPass:
 		return "pass"
-	case Fail:
+	case ResultFail:
 		return "**FAIL**"
-	case Warn:
+	case ResultWarn:
 		return "*warn*"
 	}
 	return string(r)

@@ -38,14 +38,14 @@ var _ = Describe("noticeconf verify", func() {
 			case suites.Must:
 				Expect(res.code).To(Equal(1), "verify must fail on %s; stdout:\n%s", s.Name, res.stdout)
 				Expect(res.report.Conforms).To(BeFalse())
-				Expect(names(withResult(res.report, verify.Fail))).To(ContainElement(ContainSubstring(s.Check)),
+				Expect(names(withResult(res.report, verify.ResultFail))).To(ContainElement(ContainSubstring(s.Check)),
 					"the failed checks must name the broken rule")
 				Expect(res.stdout).To(MatchRegexp(`(?m)^.*` + regexpQuote(s.Check) + `.*\s+MUST\s+FAIL\s+\S`))
 				Expect(res.stderr).To(ContainSubstring("MUST checks failed"))
 			case suites.Should:
 				Expect(res.code).To(Equal(0), "a SHOULD break only warns; stdout:\n%s", res.stdout)
-				Expect(withResult(res.report, verify.Fail)).To(BeEmpty())
-				Expect(names(withResult(res.report, verify.Warn))).To(ContainElement(ContainSubstring(s.Check)))
+				Expect(withResult(res.report, verify.ResultFail)).To(BeEmpty())
+				Expect(names(withResult(res.report, verify.ResultWarn))).To(ContainElement(ContainSubstring(s.Check)))
 				Expect(res.stdout).To(MatchRegexp(`(?m)^.*` + regexpQuote(s.Check) + `.*\s+SHOULD\s+WARN\s+\S`))
 			default:
 				Fail("broken server " + s.Name + " has no level")
@@ -59,16 +59,16 @@ var _ = Describe("noticeconf verify", func() {
 			res := runVerify(demoEnv(), "--target", serve(h), "--fault-injection")
 			Expect(res.code).To(Equal(0), "stdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
 			Expect(res.report.Conforms).To(BeTrue())
-			Expect(withResult(res.report, verify.Fail)).To(BeEmpty())
+			Expect(withResult(res.report, verify.ResultFail)).To(BeEmpty())
 			if s.Check == "" {
-				Expect(withResult(res.report, verify.Warn)).To(BeEmpty())
+				Expect(withResult(res.report, verify.ResultWarn)).To(BeEmpty())
 			} else {
-				Expect(names(withResult(res.report, verify.Warn))).To(ConsistOf(ContainSubstring(s.Check)))
+				Expect(names(withResult(res.report, verify.ResultWarn))).To(ConsistOf(ContainSubstring(s.Check)))
 			}
 			if s.Skipped == "" {
-				Expect(withResult(res.report, verify.Skip)).To(BeEmpty())
+				Expect(withResult(res.report, verify.ResultSkip)).To(BeEmpty())
 			} else {
-				Expect(names(withResult(res.report, verify.Skip))).To(ConsistOf(ContainSubstring(s.Skipped)))
+				Expect(names(withResult(res.report, verify.ResultSkip))).To(ConsistOf(ContainSubstring(s.Skipped)))
 			}
 		}, conformingEntries)
 })

@@ -35,7 +35,7 @@ var _ = Describe("noticeconf verify, the command", func() {
 			Expect(rep.Conforms).To(BeTrue())
 			Expect(rep.Summary.Checks).To(BeNumerically(">=", 60))
 			Expect(rep.Summary.Skipped).To(BeZero(), "the mock supports every check")
-			Expect(names(withResult(rep, verify.Warn))).To(ConsistOf(ContainSubstring("the official Go SDK decodes")))
+			Expect(names(withResult(rep, verify.ResultWarn))).To(ConsistOf(ContainSubstring("the official Go SDK decodes")))
 			for _, c := range rep.Checks {
 				Expect(c.Level).To(BeElementOf(suites.Must, suites.Should), c.Name)
 				Expect(c.Source).NotTo(BeEmpty(), c.Name)
@@ -114,19 +114,19 @@ var _ = Describe("noticeconf verify, the command", func() {
 		It("runs only the checks --label-filter selects and says why the others were skipped", func() {
 			res := runVerify(nil, "--label-filter", "MUST && validation")
 			Expect(res.code).To(Equal(0), res.stdout+res.stderr)
-			ran := append(withResult(res.report, verify.Pass), withResult(res.report, verify.Fail)...)
+			ran := append(withResult(res.report, verify.ResultPass), withResult(res.report, verify.ResultFail)...)
 			Expect(ran).NotTo(BeEmpty())
 			for _, c := range ran {
 				Expect(c.Level).To(Equal(suites.Must))
 				Expect(c.Labels).To(ContainElement("validation"))
 			}
-			Expect(withResult(res.report, verify.Skip)).To(HaveEach(HaveField("Reason", ContainSubstring("not selected by --label-filter"))))
+			Expect(withResult(res.report, verify.ResultSkip)).To(HaveEach(HaveField("Reason", ContainSubstring("not selected by --label-filter"))))
 		})
 
 		It("runs only the checks --focus names, less those --skip names", func() {
 			res := runVerify(nil, "--focus", "job_id is", "--skip", "error_code")
 			Expect(res.code).To(Equal(0), res.stdout+res.stderr)
-			passed := names(withResult(res.report, verify.Pass))
+			passed := names(withResult(res.report, verify.ResultPass))
 			Expect(passed).To(HaveLen(4), "the status checks of the 4 job_id cases; --skip drops the two error_code checks of each")
 			Expect(passed).To(HaveEach(ContainSubstring("job_id is")))
 			Expect(passed).NotTo(ContainElement(ContainSubstring("error_code")))
@@ -139,7 +139,7 @@ var _ = Describe("noticeconf verify, the command", func() {
 			env := []string{"NOTICECONF_TOKEN=" + p.Tokens[0], "NOTICECONF_JOB_ID=" + p.JobIDs[0]}
 			res := runVerify(env, "--target", serve(h))
 			Expect(res.code).To(Equal(0), res.stdout+res.stderr)
-			skipped := withResult(res.report, verify.Skip)
+			skipped := withResult(res.report, verify.ResultSkip)
 			Expect(skipped).To(ContainElement(SatisfyAll(
 				HaveField("Name", ContainSubstring("not allowed to update the job answers 403")),
 				HaveField("Reason", ContainSubstring("--forbidden-token")))))
@@ -163,8 +163,8 @@ var _ = Describe("noticeconf verify, the command", func() {
 			env := []string{"NOTICECONF_AK=VERIFYTESTAK", "NOTICECONF_SK=verify-test-sk", "NOTICECONF_JOB_ID=0123456789abcdef0123456789abcdef"}
 			res := runVerify(env, "--target", serve(srv), "--fault-injection")
 			Expect(res.code).To(Equal(0), res.stdout+res.stderr)
-			Expect(withResult(res.report, verify.Warn)).To(BeEmpty())
-			Expect(names(withResult(res.report, verify.Pass))).To(ContainElement(ContainSubstring("valid and authenticated answers 200")))
+			Expect(withResult(res.report, verify.ResultWarn)).To(BeEmpty())
+			Expect(names(withResult(res.report, verify.ResultPass))).To(ContainElement(ContainSubstring("valid and authenticated answers 200")))
 		})
 	})
 
