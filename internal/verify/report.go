@@ -166,7 +166,7 @@ func (r Report) Verdict() string {
 	if s.Warnings > 0 {
 		return fmt.Sprintf("PASS with warnings: every MUST check passed, SHOULD checks warned: %d. %s", s.Warnings, counts)
 	}
-	return "PASS: every check passed. " + counts
+	return "PASS: every check that ran passed. " + counts
 }
 
 // WriteTable writes the summary table (check, level, result, reason), the verdict,
