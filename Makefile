@@ -3,6 +3,7 @@ GO            ?= go
 BIN           ?= bin/noticeconf
 STATICCHECK   ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOFILES        = $(shell git ls-files -co --exclude-standard '*.go')
+VERIFY_FLAGS  ?=
 
 # Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
 FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate
@@ -51,8 +52,9 @@ mock: build
 	$(BIN) mock
 
 ## conform: the conformance suite against the built-in reference mock
+##   (VERIFY_FLAGS adds flags, e.g. VERIFY_FLAGS="--markdown-report out/verify.md")
 conform: build
-	$(BIN) verify
+	$(BIN) verify $(VERIFY_FLAGS)
 
 clean:
 	rm -rf bin

@@ -42,6 +42,9 @@ func (e *exitError) Unwrap() error { return e.err }
 // usageErr marks err as a usage or configuration error (exit 2).
 func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
 
+// failErr marks err as a failed check (exit 1).
+func failErr(err error) error { return &exitError{code: exitFail, err: err} }
+
 // env holds what every subcommand writes to.
 type env struct {
 	stdout, stderr io.Writer
@@ -84,6 +87,7 @@ against recorded real traffic.
 	root.AddCommand(
 		newVersionCmd(e),
 		newMockCmd(e),
+		newVerifyCmd(e),
 	)
 	return root
 }

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/noticeconf/noticeconf/internal/verify"
+)
+
+func newVerifyCmd(e *env) *cobra.Command {
+	var (
+		o     verify.Options
+		fault bool
+	)
+	// OpenReplay is the seam for `--target replay:PATH`: set it to the replay
+	// server's constructor (internal/replay) here. While it is nil, replay targets
+	// answer a usage error saying they are not available.
+	o.OpenReplay = nil
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check a server of the notice update endpoint against the contract",
+		Long: `Check a server of POST /v3/jobs/notice/{job_id}/update against the documented
+contract, check by check, and report: a table on stdout (check, level, result,
+reason) and, on request, JUnit, JSON and Markdown files.
+
+Targets: "mock" (the default: the built-in reference mock, in-process, with its demo
+credentials), "replay:PATH" (the replay server over recorded cassettes), or a base
+URL such as http://127.0.0.1:8080 (then give credentials and --job-id).
+
+Every check has a level: MUST (the vendor's API page) or SHOULD (the vendor's other
+docs, the official SDK, observed behaviour). Exit status: 0 when every MUST check
+passes (SHOULD failures are listed as warnings), 1 when a MUST check fails, 2 for a
+usage or configuration error, an unreachable target, or credentials it refuses.
+
+Secrets are best given through the environment: NOTICECONF_TOKEN, NOTICECONF_AK,
+NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
+		Example: `  noticeconf verify
+  NOTICECONF_TOKEN=... noticeconf verify --target http://127.0.0.1:8080 --job-id 48c66c6002964721be537cdc6ce0297b
+  noticeconf verify --label-filter '!stateful' --json-report out/verify.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fromEnv(&o.Token, "NOTICECONF_TOKEN")
+			fromEnv(&o.AK, "NOTICECONF_AK")
+			fromEnv(&o.SK, "NOTICECONF_SK")
+			fromEnv(&o.JobID, "NOTICECONF_JOB_ID")
+			fromEnv(&o.ForbiddenToken, "NOTICECONF_FORBIDDEN_TOKEN")
+			if cmd.Flags().Changed("fault-injection") {
+				o.FaultInjection = &fault
+			}
+			o.Logger = e.log
+			rep, err := verify.Run(cmd.Context(), o, e.stdout)
+			if err != nil {
+				// A configuration error (verify.ErrUsage) or a report that could
+				// not be written: either way nothing conclusive was checked.
+				return usageErr(err)
+			}
+			if !rep.Conforms {
+				return failErr(fmt.Errorf("%d MUST checks failed against %s", rep.Summary.Failed, rep.Target))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Target, "target", verify.TargetMock, "server to check: mock, replay:PATH or a base URL")
+	f.StringVar(&o.Token, "token", "", "valid X-Auth-Token (env NOTICECONF_TOKEN)")
+	f.StringVar(&o.AK, "ak", "", "access key to sign requests with (env NOTICECONF_AK)")
+	f.StringVar(&o.SK, "sk", "", "secret key of --ak (env NOTICECONF_SK)")
+	f.StringVar(&o.JobID, "job-id", "", "an existing job's id (env NOTICECONF_JOB_ID; default for mock: the demo job)")
+	f.StringVar(&o.MissingJobID, "missing-job-id", "", "a well-formed job id that does not exist (default: random)")
+	f.StringVar(&o.ForbiddenToken, "forbidden-token", "", "a token the target refuses with 403; enables the 403 checks (env NOTICECONF_FORBIDDEN_TOKEN)")
+	f.BoolVar(&fault, "fault-injection", false, `send "Prefer: code=500" and check the 500 answer (default: on for mock, off otherwise)`)
+	f.StringVar(&o.LabelFilter, "label-filter", "", "run only checks whose labels match (Ginkgo syntax, e.g. 'MUST && !stateful')")
+	f.StringArrayVar(&o.Focus, "focus", nil, "run only checks whose name matches this regular expression (repeatable)")
+	f.StringArrayVar(&o.Skip, "skip", nil, "skip checks whose name matches this regular expression (repeatable)")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "stream Ginkgo's verbose output before the report")
+	f.DurationVar(&o.RequestTimeout, "timeout", 0, "bound on each request (default 10s)")
+	f.StringVar(&o.JUnitReport, "junit-report", "", "also write the report as JUnit XML to this file")
+	f.StringVar(&o.JSONReport, "json-report", "", "also write the report as JSON to this file")
+	f.StringVar(&o.MarkdownReport, "markdown-report", "", "also write the report as Markdown to this file")
+	return cmd
+}
+
+// fromEnv sets *v from the environment variable name when *v is empty.
+func fromEnv(v *string, name string) {
+	if *v == "" {
+		*v = os.Getenv(name)
+	}
+}

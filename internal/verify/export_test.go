@@ -1,0 +1,21 @@
+package verify
+
+import (
+	"context"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/noticeconf/noticeconf/suites"
+)
+
+// What the tests (package verify_test) reach inside the package.
+
+const NotSelected = notSelected
+
+func (o Options) ResolveTarget(ctx context.Context) (suites.Target, string, func(), error) {
+	return o.target(ctx)
+}
+
+func (o Options) SuiteConfig() (types.SuiteConfig, error) { return o.suiteConfig() }
+
+func (o Options) WriteFiles(rep Report, r types.Report) error { return o.writeFiles(rep, r) }

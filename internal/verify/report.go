@@ -1,0 +1,270 @@
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/suites"
+)
+
+// Result is the outcome of one check.
+type Result string
+
+const (
+	// ResultPass: the target holds the rule.
+	ResultPass Result = "pass"
+	// ResultFail: the target breaks a MUST rule; it does not conform.
+	ResultFail Result = "fail"
+	// ResultWarn: the target breaks a SHOULD rule; it conforms, with a warning.
+	ResultWarn Result = "warn"
+	// ResultSkip: the check did not run (the target lacks what it needs, or a filter left
+	// it out); Reason says which.
+	ResultSkip Result = "skip"
+)
+
+// Check is one check's line of the report.
+type Check struct {
+	// Name is the check's name: its condition and its behaviour, e.g. "when the body
+	// is not JSON answers 400".
+	Name   string          `json:"check"`
+	Level  suites.Level    `json:"level"`
+	Source contract.Source `json:"source"`
+	Result Result          `json:"result"`
+	// Reason is one line: why the check failed, warned or was skipped. Empty on pass.
+	Reason string `json:"reason,omitempty"`
+	// Details is the whole failure message: the rule, the request sent, the response
+	// got. Empty on pass and skip.
+	Details string   `json:"details,omitempty"`
+	Labels  []string `json:"labels"`
+}
+
+// Summary counts the checks by result.
+type Summary struct {
+	Checks   int `json:"checks"`
+	Passed   int `json:"passed"`
+	Failed   int `json:"failed"`
+	Warnings int `json:"warnings"`
+	Skipped  int `json:"skipped"`
+}
+
+// Report is the outcome of a verify run.
+type Report struct {
+	// Target names the server checked, without credentials.
+	Target string `json:"target"`
+	// Conforms reports whether every MUST check that ran passed.
+	Conforms bool     `json:"conforms"`
+	Summary  Summary  `json:"summary"`
+	Duration Duration `json:"duration"`
+	Checks   []Check  `json:"checks"`
+}
+
+// Duration is a time.Duration that encodes as "1.234s" in JSON.
+type Duration time.Duration
+
+// MarshalJSON encodes d as its String form.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).Round(time.Millisecond).String())
+}
+
+// UnmarshalJSON decodes the String form.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration: %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration: %w", err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// notSelected is the reason of a check a filter left out.
+const notSelected = "not selected by --label-filter, --focus or --skip"
+
+// FromGinkgo builds the report of a Ginkgo run of the suites. Only It specs count;
+// a check without a level label counts as MUST.
+func FromGinkgo(target string, r types.Report) Report {
+	rep := Report{Target: target, Conforms: true, Duration: Duration(r.RunTime)}
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		level, source, ok := suites.RuleOf(s.Labels())
+		if !ok {
+			level = suites.Must
+		}
+		texts := s.ContainerHierarchyTexts
+		if len(texts) > 0 {
+			texts = texts[1:] // the endpoint, the same for every check
+		}
+		c := Check{
+			Name:   strings.Join(append(append([]string{}, texts...), s.LeafNodeText), " "),
+			Level:  level,
+			Source: source,
+			Labels: s.Labels(),
+		}
+		msg := strings.TrimSpace(s.Failure.Message)
+		switch {
+		case s.State == types.SpecStatePassed:
+			c.Result = ResultPass
+		case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
+			c.Result, c.Reason = ResultSkip, firstLine(msg)
+			if c.Reason == "" {
+				c.Reason = notSelected
+			}
+		default: // failed, panicked, timed out, interrupted, aborted
+			c.Result, c.Reason, c.Details = ResultFail, firstLine(msg), msg
+			if c.Reason == "" {
+				c.Reason = s.State.String()
+			}
+			if level == suites.Should {
+				c.Result = ResultWarn
+			}
+		}
+		rep.add(c)
+	}
+	return rep
+}
+
+func (r *Report) add(c Check) {
+	r.Checks = append(r.Checks, c)
+	r.Summary.Checks++
+	switch c.Result {
+	case ResultPass:
+		r.Summary.Passed++
+	case ResultFail:
+		r.Summary.Failed++
+		r.Conforms = false
+	case ResultWarn:
+		r.Summary.Warnings++
+	case ResultSkip:
+		r.Summary.Skipped++
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return strings.TrimSpace(line)
+}
+
+// Verdict is the report's one-line conclusion.
+func (r Report) Verdict() string {
+	s := r.Summary
+	counts := fmt.Sprintf("%d checks: %d passed, %d failed, %d warnings, %d skipped", s.Checks, s.Passed, s.Failed, s.Warnings, s.Skipped)
+	if !r.Conforms {
+		return fmt.Sprintf("FAIL: the target does not conform, MUST checks failed: %d. %s", s.Failed, counts)
+	}
+	if s.Warnings > 0 {
+		return fmt.Sprintf("PASS with warnings: every MUST check passed, SHOULD checks warned: %d. %s", s.Warnings, counts)
+	}
+	return "PASS: every check that ran passed. " + counts
+}
+
+// WriteTable writes the summary table (check, level, result, reason), the verdict,
+// and the details of every failure and warning.
+func (r Report) WriteTable(w io.Writer) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "noticeconf verify: %s\n\n", r.Target)
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CHECK\tLEVEL\tRESULT\tREASON")
+	for _, c := range r.Checks {
+		reason := c.Reason
+		if reason == "" {
+			reason = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, c.Level, strings.ToUpper(string(c.Result)), reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(ew, "\n%s\n", r.Verdict())
+	for _, c := range r.Checks {
+		if c.Result != ResultFail && c.Result != ResultWarn {
+			continue
+		}
+		fmt.Fprintf(ew, "\n--- %s %s: %s\n", strings.ToUpper(string(c.Result)), c.Level, c.Name)
+		for _, line := range strings.Split(c.Details, "\n") {
+			fmt.Fprintf(ew, "    %s\n", line)
+		}
+	}
+	return ew.err
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write JSON report: %w", err)
+	}
+	return nil
+}
+
+// WriteMarkdown writes the report as a Markdown document: the verdict, a table of
+// every check, then the details of every failure and warning.
+func (r Report) WriteMarkdown(w io.Writer) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "# noticeconf verify: %s\n\n**%s**\n\n", mdCell(r.Target), r.Verdict())
+	fmt.Fprintln(ew, "| Check | Level | Source | Result | Reason |")
+	fmt.Fprintln(ew, "|---|---|---|---|---|")
+	for _, c := range r.Checks {
+		fmt.Fprintf(ew, "| %s | %s | %s | %s | %s |\n", mdCell(c.Name), c.Level, mdCell(string(c.Source)), resultMark(c.Result), mdCell(c.Reason))
+	}
+	first := true
+	for _, c := range r.Checks {
+		if c.Result != ResultFail && c.Result != ResultWarn {
+			continue
+		}
+		if first {
+			fmt.Fprint(ew, "\n## Failures and warnings\n")
+			first = false
+		}
+		fmt.Fprintf(ew, "\n### %s (%s, %s)\n\n```\n%s\n```\n", mdCell(c.Name), c.Level, resultMark(c.Result), strings.ReplaceAll(c.Details, "```", "'''"))
+	}
+	return ew.err
+}
+
+func resultMark(r Result) string {
+	switch r {
+	case ResultPass:
+		return "pass"
+	case ResultFail:
+		return "**FAIL**"
+	case ResultWarn:
+		return "*warn*"
+	}
+	return string(r)
+}
+
+// mdCell escapes s for a Markdown table cell.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// errWriter keeps the first write error, so a report is written without checking
+// every Fprintf.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = fmt.Errorf("write report: %w", err)
+	}
+	return n, err
+}

@@ -1,0 +1,346 @@
+// Package verify runs the conformance suites (package suites) against one target,
+// in-process, with Ginkgo's RunSpecs, and reports check by check: a table on stdout,
+// and JUnit, JSON and Markdown files. It is the work behind `noticeconf verify`.
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/onsi/gomega"
+
+	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/suites"
+)
+
+// TargetMock is the Target value that selects the built-in reference mock.
+const TargetMock = "mock"
+
+// ReplayPrefix starts a Target that selects the replay server over a cassette path.
+const ReplayPrefix = "replay:"
+
+// Options configures a verify run. Secrets (Token, SK, ForbiddenToken) never reach the
+// output or the report files.
+type Options struct {
+	// Target is "mock" (or empty) for the built-in reference mock, "replay:PATH" for
+	// the replay server over the cassettes at PATH, or a base URL.
+	Target string
+	// Token is a valid X-Auth-Token for the target.
+	Token string
+	// AK and SK sign requests with AK/SK.
+	AK, SK string
+	// JobID is an existing job. Required for a URL target; the mock's demo job if
+	// empty otherwise.
+	JobID string
+	// MissingJobID is a well-formed job id that does not exist. If empty, random.
+	MissingJobID string
+	// ForbiddenToken is a token the target refuses with 403. If empty, the 403 checks
+	// are skipped (the mock's demo forbidden token is used for the mock).
+	ForbiddenToken string
+	// FaultInjection reports whether to send "Prefer: code=500" and check the 500
+	// answer. If nil, it is on for the built-in mock and off otherwise.
+	FaultInjection *bool
+
+	// LabelFilter, Focus and Skip select checks, as Ginkgo's --label-filter, --focus
+	// and --skip do. Empty selects every check.
+	LabelFilter string
+	Focus, Skip []string
+	// Verbose streams Ginkgo's verbose output to stdout before the report.
+	Verbose bool
+	// RequestTimeout bounds each request. If zero, suites.DefaultTimeout.
+	RequestTimeout time.Duration
+
+	// JUnitReport, JSONReport and MarkdownReport, when set, are the files the report
+	// is also written to.
+	JUnitReport, JSONReport, MarkdownReport string
+
+	// OpenReplay returns the replay server over the cassettes at path, for a
+	// "replay:PATH" target. If nil, replay targets are a usage error.
+	OpenReplay func(ctx context.Context, path string) (http.Handler, error)
+
+	// Logger receives progress lines. If nil, nothing is logged.
+	Logger *slog.Logger
+}
+
+// ErrUsage is wrapped by every error of Run that is the caller's to fix: bad options,
+// an unreachable target, credentials the target refuses.
+var ErrUsage = errors.New("verify")
+
+func usage(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUsage, fmt.Sprintf(format, args...))
+}
+
+// Run checks the target and writes the report to stdout and to the report files. It
+// returns an error wrapping ErrUsage for a configuration error (nothing was checked),
+// or another error if a report could not be written; otherwise the report says whether
+// the target conforms. Run calls Ginkgo's RunSpecs, which may run once per process, so
+// Run may be called once per process.
+func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sc, err := o.suiteConfig()
+	if err != nil {
+		return Report{}, err
+	}
+	t, name, stop, err := o.target(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	defer stop()
+	log.Info("checking target", "target", name)
+	if err := suites.Preflight(ctx, t); err != nil {
+		return Report{}, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	if err := suites.Define(t); err != nil {
+		return Report{}, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	var got types.Report
+	ginkgo.ReportAfterSuite("noticeconf verify report", func(r ginkgo.Report) { got = r })
+
+	// Ginkgo writes its own progress to formatter.ColorableStdOut: the report below
+	// replaces it unless the run is verbose.
+	saved := formatter.ColorableStdOut
+	formatter.ColorableStdOut = io.Discard
+	if o.Verbose {
+		formatter.ColorableStdOut = stdout
+	}
+	defer func() { formatter.ColorableStdOut = saved }()
+	gomega.RegisterFailHandler(ginkgo.Fail)
+	ginkgo.RunSpecs(&discardT{}, "noticeconf verify", sc, types.ReporterConfig{
+		NoColor:      true,
+		Verbose:      o.Verbose,
+		SilenceSkips: !o.Verbose,
+	})
+
+	rep := FromGinkgo(name, got)
+	if err := rep.WriteTable(stdout); err != nil {
+		return rep, err
+	}
+	if err := o.writeFiles(rep, got); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// discardT is the GinkgoTestingT of a run outside `go test`: the report, not t,
+// carries the outcome.
+type discardT struct{}
+
+func (*discardT) Fail() {}
+
+// suiteConfig checks the filters and builds Ginkgo's suite configuration.
+func (o Options) suiteConfig() (types.SuiteConfig, error) {
+	sc := types.NewDefaultSuiteConfig()
+	if o.LabelFilter != "" {
+		if _, err := types.ParseLabelFilter(o.LabelFilter); err != nil {
+			return sc, usage("--label-filter %q: %v", o.LabelFilter, firstLineOf(err))
+		}
+	}
+	for _, re := range append(append([]string{}, o.Focus...), o.Skip...) {
+		if _, err := regexp.Compile(re); err != nil {
+			return sc, usage("--focus/--skip %q: %v", re, err)
+		}
+	}
+	sc.LabelFilter = o.LabelFilter
+	sc.FocusStrings = o.Focus
+	sc.SkipStrings = o.Skip
+	sc.RandomSeed = 1 // the report lists checks in the same order on every run
+	sc.Timeout = 10 * time.Minute
+	return sc, nil
+}
+
+func firstLineOf(err error) string { return firstLine(err.Error()) }
+
+// target resolves o.Target into a suites.Target, its display name, and a function that
+// stops what was started for it.
+func (o Options) target(ctx context.Context) (suites.Target, string, func(), error) {
+	timeout := o.RequestTimeout
+	if timeout == 0 {
+		timeout = suites.DefaultTimeout
+	}
+	t := suites.Target{
+		Token:          o.Token,
+		AK:             o.AK,
+		SK:             o.SK,
+		JobID:          o.JobID,
+		MissingJobID:   o.MissingJobID,
+		ForbiddenToken: o.ForbiddenToken,
+		Client:         &http.Client{Timeout: timeout},
+	}
+	if (o.AK == "") != (o.SK == "") {
+		return t, "", nil, usage("--ak and --sk go together")
+	}
+	fault := func(def bool) bool {
+		if o.FaultInjection != nil {
+			return *o.FaultInjection
+		}
+		return def
+	}
+	switch {
+	case o.Target == "" || o.Target == TargetMock:
+		cfg, err := mock.DefaultConfig()
+		if err != nil {
+			return t, "", nil, err
+		}
+		srv, err := mock.New(cfg)
+		if err != nil {
+			return t, "", nil, err
+		}
+		// The demo profile's credentials and jobs, unless given.
+		if t.Token == "" && t.AK == "" {
+			t.Token, t.AK, t.SK = cfg.Tokens[0], cfg.Credentials[0].AK, cfg.Credentials[0].SK
+		}
+		if t.JobID == "" {
+			t.JobID = cfg.JobIDs[0]
+		}
+		if t.ForbiddenToken == "" {
+			t.ForbiddenToken = cfg.ForbiddenTokens[0]
+		}
+		t.FaultInjection = fault(true)
+		base, stop, err := serveLocal(srv)
+		if err != nil {
+			return t, "", nil, err
+		}
+		t.URL = base
+		return t, "built-in reference mock (" + base + ")", stop, nil
+	case strings.HasPrefix(o.Target, ReplayPrefix):
+		path := strings.TrimPrefix(o.Target, ReplayPrefix)
+		if o.OpenReplay == nil {
+			return t, "", nil, usage("--target %s: the replay server is not available in this build", o.Target)
+		}
+		if path == "" {
+			return t, "", nil, usage("--target replay:PATH needs a cassette file or directory")
+		}
+		h, err := o.OpenReplay(ctx, path)
+		if err != nil {
+			return t, "", nil, fmt.Errorf("%w: --target %s: %w", ErrUsage, o.Target, err)
+		}
+		if err := needCredentials(t); err != nil {
+			return t, "", nil, err
+		}
+		t.FaultInjection = fault(false)
+		base, stop, err := serveLocal(h)
+		if err != nil {
+			return t, "", nil, err
+		}
+		t.URL = base
+		return t, "replay of " + filepath.Clean(path) + " (" + base + ")", stop, nil
+	default:
+		u, err := url.Parse(o.Target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return t, "", nil, usage("--target %q: want mock, replay:PATH or a URL such as http://127.0.0.1:8080", o.Target)
+		}
+		if err := needCredentials(t); err != nil {
+			return t, "", nil, err
+		}
+		if t.JobID == "" {
+			return t, "", nil, usage("--job-id (or NOTICECONF_JOB_ID) is required with a URL target: an existing job's id")
+		}
+		t.URL = o.Target
+		t.FaultInjection = fault(false)
+		shown := *u
+		shown.User = nil // never show a password
+		return t, shown.String(), func() {}, nil
+	}
+}
+
+func needCredentials(t suites.Target) error {
+	if t.Token == "" && t.AK == "" {
+		return usage("give credentials: --token (or NOTICECONF_TOKEN), or --ak and --sk (or NOTICECONF_AK, NOTICECONF_SK)")
+	}
+	return nil
+}
+
+// serveLocal serves h on a free loopback port until the returned stop is called.
+func serveLocal(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("listen on the loopback interface: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln) // ends with http.ErrServerClosed at stop
+	}()
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}
+	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// writeFiles writes the report files o asks for.
+func (o Options) writeFiles(rep Report, r types.Report) error {
+	if o.JUnitReport != "" {
+		if err := reporters.GenerateJUnitReportWithConfig(r, o.JUnitReport, reporters.JunitReportConfig{
+			OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStatePending,
+			OmitCapturedStdOutErr:     true,
+		}); err != nil {
+			return fmt.Errorf("write JUnit report %s: %w", o.JUnitReport, err)
+		}
+	}
+	for _, f := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{
+		{o.JSONReport, rep.WriteJSON},
+		{o.MarkdownReport, rep.WriteMarkdown},
+	} {
+		if f.path == "" {
+			continue
+		}
+		if err := writeFile(f.path, f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFile writes a report through a temporary file renamed into place, so a
+// reader never sees half a report.
+func writeFile(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	f, err := os.CreateTemp(dir, ".noticeconf-report-*")
+	if err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	defer os.Remove(f.Name()) // fails harmlessly once renamed
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,204 @@
+package suites
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/noticeconf/noticeconf/internal/aksk"
+	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/contract"
+)
+
+// maxBody caps the bytes read of a response body.
+const maxBody = 1 << 20
+
+// maxShown caps the bytes of a body shown in a failure message.
+const maxShown = 2048
+
+// credentials says which credentials a request carries.
+type credentials int
+
+const (
+	// credsValid: the target's success-case credentials (token, else AK/SK).
+	credsValid credentials = iota
+	// credsNone: no X-Auth-Token and no signature.
+	credsNone
+	// credsInvalidToken: an X-Auth-Token no server issued.
+	credsInvalidToken
+	// credsForbidden: Target.ForbiddenToken.
+	credsForbidden
+	// credsAKSK: an AK/SK signature with Target.AK and Target.SK.
+	credsAKSK
+	// credsBadSignature: an AK/SK signature made with the wrong secret key.
+	credsBadSignature
+)
+
+// request is what a spec sends.
+type request struct {
+	method string
+	path   string
+	header http.Header
+	body   []byte
+	creds  credentials
+}
+
+// jsonCT is the Content-Type a generic JSON client sends. The official SDK's form,
+// without the charset, is a check of its own.
+const jsonCT = "application/json;charset=UTF-8"
+
+// validBody is a valid update body: a type and the events it enables.
+const validBody = `{"notice_type":"MESSAGE","enabled_event_type_names":["buildJobSuccess","buildJobFail"]}`
+
+// update returns a POST to the update endpoint of jobID with body.
+func update(jobID, body string) request {
+	return request{
+		method: http.MethodPost,
+		path:   contract.UpdatePathFor(jobID),
+		header: http.Header{"Content-Type": {jsonCT}},
+		body:   []byte(body),
+	}
+}
+
+// validUpdate returns a valid, authenticated update of the target's job.
+func (t Target) validUpdate() request { return update(t.JobID, validBody) }
+
+// Exchange is one request sent to the target and the response got, as shown in
+// failure messages. Secret header values are replaced by cassette.Redacted.
+type Exchange struct {
+	// Method and URL of the request sent.
+	Method, URL string
+	// RequestHeader is the request's header, secrets redacted.
+	RequestHeader http.Header
+	// RequestBody is the request's body.
+	RequestBody []byte
+	// Status is the response's status code.
+	Status int
+	// Header is the response's header, secrets redacted.
+	Header http.Header
+	// Body is the response's body (at most 1 MiB).
+	Body []byte
+
+	// req is the request without its body, for routing in the contract.
+	req *http.Request
+}
+
+// send sends rq to the target and reads the whole answer.
+func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
+	r, err := http.NewRequestWithContext(ctx, rq.method, t.URL+rq.path, bytes.NewReader(rq.body))
+	if err != nil {
+		return nil, fmt.Errorf("build request %s %s: %w", rq.method, rq.path, err)
+	}
+	if len(rq.body) == 0 {
+		r.Body, r.ContentLength = http.NoBody, 0
+	}
+	for k, vs := range rq.header {
+		r.Header[k] = slices.Clone(vs)
+	}
+	switch rq.creds {
+	case credsValid:
+		err = t.sign(r, rq.body)
+	case credsNone:
+	case credsInvalidToken:
+		r.Header.Set(contract.HeaderAuthToken, "noticeconf-invalid-"+RandomJobID())
+	case credsForbidden:
+		r.Header.Set(contract.HeaderAuthToken, t.ForbiddenToken)
+	case credsAKSK:
+		err = aksk.Sign(r, rq.body, aksk.Credential{AK: t.AK, SK: t.SK})
+	case credsBadSignature:
+		err = aksk.Sign(r, rq.body, aksk.Credential{AK: t.AK, SK: t.SK + "-wrong"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	x := &Exchange{
+		Method:        rq.method,
+		URL:           r.URL.String(),
+		RequestHeader: redact(r.Header),
+		RequestBody:   rq.body,
+		req:           r.Clone(context.WithoutCancel(ctx)),
+	}
+	x.req.Body = http.NoBody
+	resp, err := t.Client.Do(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", rq.method, x.URL, err)
+	}
+	defer resp.Body.Close()
+	x.Status = resp.StatusCode
+	x.Header = redact(resp.Header)
+	if x.Body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody)); err != nil {
+		return nil, fmt.Errorf("read the answer to %s %s: %w", rq.method, x.URL, err)
+	}
+	return x, nil
+}
+
+// secretHeaders are the headers whose values never reach a message or a report.
+var secretHeaders = []string{
+	contract.HeaderAuthToken, contract.HeaderAuthorization, contract.HeaderSecurityToken,
+	contract.HeaderSubjectToken, "Cookie", "Set-Cookie", "Proxy-Authorization",
+}
+
+// redact returns a copy of h with every secret value replaced by cassette.Redacted.
+func redact(h http.Header) http.Header {
+	out := h.Clone()
+	for _, k := range secretHeaders {
+		if vs, ok := out[http.CanonicalHeaderKey(k)]; ok {
+			for i := range vs {
+				vs[i] = cassette.Redacted
+			}
+		}
+	}
+	return out
+}
+
+// String shows the exchange as a person reads it: the request sent, the response got.
+func (x *Exchange) String() string {
+	if x == nil {
+		return "(no exchange)"
+	}
+	var b strings.Builder
+	b.WriteString("request sent:\n")
+	fmt.Fprintf(&b, "    %s %s\n", x.Method, x.URL)
+	writeHeader(&b, x.RequestHeader)
+	writeBody(&b, x.RequestBody)
+	b.WriteString("response got:\n")
+	fmt.Fprintf(&b, "    HTTP %d %s\n", x.Status, http.StatusText(x.Status))
+	writeHeader(&b, x.Header)
+	writeBody(&b, x.Body)
+	return b.String()
+}
+
+func writeHeader(b *strings.Builder, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "    %s: %s\n", k, v)
+		}
+	}
+}
+
+func writeBody(b *strings.Builder, body []byte) {
+	if len(body) == 0 {
+		b.WriteString("    (empty body)\n")
+		return
+	}
+	s := string(body)
+	if len(s) > maxShown {
+		s = s[:maxShown] + fmt.Sprintf("... (%d bytes in all)", len(body))
+	}
+	b.WriteString("\n")
+	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		fmt.Fprintf(b, "    %s\n", line)
+	}
+	if strings.HasSuffix(s, "\n") {
+		b.WriteString("    (the body ends with a newline)\n")
+	}
+}
