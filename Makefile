@@ -4,7 +4,7 @@ BIN           ?= bin/noticeconf
 STATICCHECK   ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOFILES        = $(shell git ls-files -co --exclude-standard '*.go')
 
-.PHONY: all build test lint fmt-check vet staticcheck unit mock conform clean
+.PHONY: all build test lint fmt-check vet staticcheck unit cassette-audit mock conform clean
 
 all: build
 
@@ -12,8 +12,8 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/noticeconf
 
-## test: formatting, vet, staticcheck and every test with the race detector
-test: lint unit
+## test: formatting, vet, staticcheck, every test with the race detector, and the cassette audit
+test: lint unit cassette-audit
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
 lint: fmt-check vet staticcheck
@@ -29,6 +29,10 @@ staticcheck:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+## cassette-audit: fail if a committed cassette holds a secret
+cassette-audit:
+	$(GO) run ./cmd/noticeconf cassette audit cassettes/
 
 ## mock: serve the reference mock on 127.0.0.1:8080 with the demo profile
 mock: build

@@ -201,3 +201,16 @@ func serverRoots(s *httptest.Server) *x509.CertPool {
 	p.AddCert(s.Certificate())
 	return p
 }
+
+// startMockHandler serves h over plain HTTP and returns its URL.
+func startMockHandler(h http.Handler) string {
+	s := httptest.NewServer(h)
+	DeferCleanup(s.Close)
+	return s.URL
+}
+
+// readBody reads and closes a response body.
+func readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -50,7 +51,7 @@ secret. Exit code 1 when anything is found, 2 when a file cannot be read or pars
 			}
 			switch {
 			case len(r.Files) == 0:
-				fmt.Fprintf(e.stdout, "no cassettes found in %v: nothing to audit\n", args)
+				fmt.Fprintf(e.stdout, "no cassettes (*.yaml, *.yml) found in %s: nothing to audit\n", strings.Join(args, " "))
 			case len(r.Findings) == 0:
 				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): no secrets found\n", len(r.Files), r.Interactions)
 			default:
