@@ -10,6 +10,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
 	"github.com/noticeconf/noticeconf/internal/audit"
 	"github.com/noticeconf/noticeconf/internal/cassette"
@@ -134,6 +135,28 @@ var _ = Describe("Redaction", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Findings).To(BeEmpty())
 		})
+	})
+
+	DescribeTable("JSON field paths",
+		func(path, body, want string) {
+			r, err := redact.New(redact.Config{JSONFields: []string{path}})
+			Expect(err).NotTo(HaveOccurred())
+			i := &vcr.Interaction{Request: vcr.Request{Body: body, Headers: http.Header{}}, Response: vcr.Response{Headers: http.Header{}}}
+			r.Interaction(i)
+			Expect(i.Request.Body).To(Equal(want), "only the value at %s changes; every other byte stays", path)
+		},
+		Entry("a nested key", "a.b", `{ "a" : { "b" : "s3cr3t-value", "c": 1 } }`, `{ "a" : { "b" : "REDACTED", "c": 1 } }`),
+		Entry("an array element", "list.1", `{"list":["x", "s3cr3t-value" ,"z"]}`, `{"list":["x", "REDACTED" ,"z"]}`),
+		Entry("any one key", "creds.*", `{"creds":{"ak":"s3cr3t-one","sk":"s3cr3t-two"},"keep":"k"}`, `{"creds":{"ak":"REDACTED","sk":"REDACTED"},"keep":"k"}`),
+		Entry("any depth", "**.token", `{"a":[{"token":"s3cr3t-value"}],"token":{"deep":1}}`+"\n", `{"a":[{"token":"REDACTED"}],"token":"REDACTED"}`+"\n"),
+		Entry("a body that is not JSON", "a", `a=s3cr3t-value`, `a=s3cr3t-value`),
+	)
+
+	It("refuses an empty JSON path or header name", func() {
+		_, err := redact.New(redact.Config{JSONFields: []string{"a..b"}})
+		Expect(err).To(HaveOccurred())
+		_, err = redact.New(redact.Config{Headers: []string{" "}})
+		Expect(err).To(HaveOccurred())
 	})
 
 	DescribeTable("query parameter names",

@@ -55,6 +55,16 @@ var _ = Describe("Reverse mode", func() {
 		})
 	})
 
+	When("a client has received its response", func() {
+		It("finds the interaction already on disk, in a file that parses, while the proxy still runs", func() {
+			for n := range 3 {
+				resp, _ := post(plainClient(), p.URL, demoJob, updateBody, http.Header{contract.HeaderAuthToken: {demoToken}})
+				Expect(resp).To(HaveHTTPStatus(http.StatusOK))
+				Expect(loadCassette(p.cassette).Interactions).To(HaveLen(n+1), "no Close, no flush: the file must already hold it")
+			}
+		})
+	})
+
 	When("the official SDK signs its requests with AK/SK", func() {
 		It("records them with the Authorization header's shape kept and AK and signature redacted", func() {
 			client, err := sdkclient.New(sdkclient.Options{Endpoint: p.URL, AK: demoAK, SK: demoSK})
