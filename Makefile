@@ -9,7 +9,7 @@ VERIFY_FLAGS  ?=
 FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate
 FUZZTIME     ?= 5s
 
-.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak mock conform clean
+.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform clean
 
 all: build
 
@@ -17,8 +17,9 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/noticeconf
 
-## test: formatting, vet, staticcheck, every test with the race detector, brief fuzzing
-test: lint unit fuzz
+## test: formatting, vet, staticcheck, every test with the race detector, the cassette
+## audit and brief fuzzing
+test: lint unit cassette-audit fuzz
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
 lint: fmt-check vet staticcheck
@@ -46,6 +47,10 @@ fuzz:
 ## soak: the long load tests (200 clients for 20 s against each server)
 soak:
 	NOTICECONF_SOAK=20s $(GO) test -race -count=1 -run 'UnderLoad' -v -timeout 30m ./...
+
+## cassette-audit: fail if a committed cassette holds a secret
+cassette-audit:
+	$(GO) run ./cmd/noticeconf cassette audit cassettes/
 
 ## mock: serve the reference mock on 127.0.0.1:8080 with the demo profile
 mock: build

@@ -79,8 +79,12 @@ func newRootCmd(e *env) *cobra.Command {
 POST /v3/jobs/notice/{job_id}/update, against the vendor's documented contract and
 against recorded real traffic.
 
-  noticeconf mock      serve the reference mock of the endpoint
-  noticeconf version   print the version`,
+  noticeconf verify           check a server against the contract, check by check
+  noticeconf mock             serve the reference mock of the endpoint
+  noticeconf record           record traffic to the endpoint into a cassette
+  noticeconf ca               print the recording proxy's CA certificate and how to trust it
+  noticeconf cassette audit   find secrets left in cassettes
+  noticeconf version          print the version`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -88,6 +92,9 @@ against recorded real traffic.
 		newVersionCmd(e),
 		newMockCmd(e),
 		newVerifyCmd(e),
+		newRecordCmd(e),
+		newCACmd(e),
+		newCassetteCmd(e),
 	)
 	return root
 }

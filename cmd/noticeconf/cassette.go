@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/noticeconf/noticeconf/internal/audit"
+	"github.com/noticeconf/noticeconf/internal/cassette"
+)
+
+func newCassetteCmd(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "cassette",
+		Short: "Work with recorded cassettes",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newCassetteAuditCmd(e))
+	return cmd
+}
+
+func newCassetteAuditCmd(e *env) *cobra.Command {
+	var patterns []string
+	cmd := &cobra.Command{
+		Use:   "audit PATH...",
+		Short: "Find secrets left in cassettes",
+		Long: `Audit cassette files (and the *.yaml/*.yml files under directories) for secrets:
+values of X-Auth-Token, Authorization, X-Security-Token, X-Subject-Token, Cookie,
+Set-Cookie that are not the placeholder ` + cassette.Redacted + `, secret query parameters,
+IAM-token-shaped strings, AK-shaped strings, "Signature=" followed by hex, and whatever
+--pattern adds. Each finding names the file, the interaction and the field, never the
+secret. Exit code 1 when anything is found, 2 when a file cannot be read or parsed.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			var o audit.Options
+			for _, p := range patterns {
+				re, err := regexp.Compile(p)
+				if err != nil {
+					return usageErr(fmt.Errorf("--pattern %q: %w", p, err))
+				}
+				o.Patterns = append(o.Patterns, re)
+			}
+			r, err := audit.Paths(args, o)
+			if err != nil {
+				return usageErr(err)
+			}
+			for _, f := range r.Findings {
+				fmt.Fprintln(e.stdout, f)
+			}
+			switch {
+			case len(r.Files) == 0:
+				fmt.Fprintf(e.stdout, "no cassettes (*.yaml, *.yml) found in %s: nothing to audit\n", strings.Join(args, " "))
+			case len(r.Findings) == 0:
+				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): no secrets found\n", len(r.Files), r.Interactions)
+			default:
+				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): %d finding(s)\n", len(r.Files), r.Interactions, len(r.Findings))
+				return &exitError{code: exitFail, err: fmt.Errorf("%w: %d finding(s)", audit.ErrFindings, len(r.Findings))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&patterns, "pattern", nil, "regular expression that also counts as a secret (repeatable)")
+	return cmd
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/noticeconf/noticeconf/internal/serve"
+	"github.com/noticeconf/noticeconf/proxy"
+)
+
+func newRecordCmd(e *env) *cobra.Command {
+	var (
+		listen, mode, caDir, upstreamCA string
+		allowRemote                     bool
+		cfg                             proxy.Config
+	)
+	cmd := &cobra.Command{
+		Use:   "record --cassette FILE (--upstream URL | --forward)",
+		Short: "Record live traffic to the notice endpoints into a go-vcr cassette",
+		Long: `Run the recording proxy. Interactions with the notice endpoints
+(/v3/jobs/notice/...) are written to --cassette as a go-vcr v3 cassette, secrets
+redacted before anything touches the disk, each one on disk before its response
+reaches the client. Other traffic passes through unrecorded (--record-all keeps it).
+
+Reverse mode (--upstream URL): clients use the proxy as their endpoint, e.g. the SDK's
+WithEndpoint("http://127.0.0.1:8081").
+
+Forward mode (--forward): clients set HTTPS_PROXY=http://127.0.0.1:8081 and trust the
+proxy's CA (see "noticeconf ca"). Only *.myhuaweicloud.com, the --upstream host and
+--allow-host hosts are proxied; others get 403.
+
+The first line on stdout is always "listening on http://HOST:PORT".`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			if cfg.Cassette == "" {
+				return usageErr(errors.New("--cassette is required"))
+			}
+			if !cfg.Forward && cfg.Upstream == "" {
+				return usageErr(errors.New("give --upstream URL (reverse mode) or --forward"))
+			}
+			if cfg.Mode, err = proxy.ParseMode(mode); err != nil {
+				return usageErr(err)
+			}
+			if cfg.Force && cfg.Mode == proxy.ModeAppend {
+				return usageErr(errors.New("--force only applies to --mode record"))
+			}
+			if err := checkLoopback(listen, allowRemote); err != nil {
+				return usageErr(err)
+			}
+			if upstreamCA != "" {
+				pem, err := os.ReadFile(upstreamCA)
+				if err != nil {
+					return usageErr(fmt.Errorf("--upstream-ca: %w", err))
+				}
+				pool, err := x509.SystemCertPool()
+				if err != nil {
+					pool = x509.NewCertPool()
+				}
+				if !pool.AppendCertsFromPEM(pem) {
+					return usageErr(fmt.Errorf("--upstream-ca %s: no PEM certificate in it", upstreamCA))
+				}
+				cfg.UpstreamRootCAs = pool
+			}
+			if cfg.Forward {
+				if caDir == "" {
+					if caDir, err = proxy.DefaultCADir(); err != nil {
+						return usageErr(err)
+					}
+				}
+				if cfg.CA, err = proxy.LoadOrCreateCA(caDir); err != nil {
+					return usageErr(err)
+				}
+			}
+			cfg.Logger = e.log
+			p, err := proxy.New(cfg)
+			if err != nil {
+				return usageErr(err)
+			}
+			runErr := serve.Run(cmd.Context(), p, listen, func(addr string) {
+				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
+				fmt.Fprintf(e.stdout, "recording to %s (%d interaction(s) in it)\n", p.Cassette(), p.Recorded())
+				if cfg.Forward {
+					fmt.Fprintf(e.stdout, "forward proxy: set HTTPS_PROXY=http://%s and trust the CA %s (SSL_CERT_FILE for Go clients, curl --cacert)\n", addr, cfg.CA.CertFile())
+				} else {
+					fmt.Fprintf(e.stdout, "reverse proxy to %s: point clients' endpoint at http://%s\n", strings.TrimRight(cfg.Upstream, "/"), addr)
+				}
+			})
+			closeErr := p.Close()
+			if runErr != nil {
+				return usageErr(errors.Join(runErr, closeErr))
+			}
+			if closeErr != nil {
+				return closeErr
+			}
+			fmt.Fprintf(e.stdout, "stopped; %s holds %d interaction(s)\n", p.Cassette(), p.Recorded())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Upstream, "upstream", "", "base URL of the API, e.g. https://cloudbuild-ext.cn-north-4.myhuaweicloud.com (reverse mode; in forward mode its host is allowed)")
+	f.BoolVar(&cfg.Forward, "forward", false, "run as an HTTPS forward proxy (HTTPS_PROXY) that intercepts TLS with the CA in --ca-dir")
+	f.StringVar(&cfg.Cassette, "cassette", "", "cassette file to write, e.g. cassettes/live/update.yaml")
+	f.StringVar(&listen, "listen", "127.0.0.1:8081", "address to listen on (127.0.0.1:0 picks a free port)")
+	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
+	f.StringVar(&mode, "mode", "record", "record: start a new cassette (refuses an existing one without --force); append: add to it")
+	f.BoolVar(&cfg.Force, "force", false, "with --mode record, overwrite an existing cassette")
+	f.BoolVar(&cfg.RecordAll, "record-all", false, "record every interaction, not only the notice endpoints")
+	f.StringArrayVar(&cfg.Redact.Headers, "redact-header", nil, "another header whose value is redacted in requests and responses (repeatable)")
+	f.StringArrayVar(&cfg.Redact.JSONFields, "redact-json-field", nil, `JSON body field to redact, as a dot path ("a.b", "*" one level, "**" any depth; repeatable)`)
+	f.StringVar(&caDir, "ca-dir", "", "forward mode: directory of the CA (default: noticeconf/ca under the user's config directory)")
+	f.StringArrayVar(&cfg.AllowHosts, "allow-host", nil, `forward mode: another host to proxy, "host", "*.domain" or with ":port" (repeatable)`)
+	f.BoolVar(&cfg.InsecureUpstream, "insecure-upstream", false, "do not verify the upstream's TLS certificate (warns on every start)")
+	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of more root certificates to trust for the upstream")
+	return cmd
+}

@@ -1,0 +1,341 @@
+package cassette
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
+	"gopkg.in/yaml.v3"
+)
+
+// WriteMode is how OpenWriter treats a cassette file that already exists.
+type WriteMode int
+
+const (
+	// CreateNew starts a new cassette and refuses to open a file that already exists.
+	CreateNew WriteMode = iota
+	// Overwrite starts a new cassette, truncating a file that already exists.
+	Overwrite
+	// Append adds interactions after those already in the file, numbering them on
+	// from the last one. A file that does not exist yet is created.
+	Append
+)
+
+// header opens every cassette file. Interactions follow it as YAML sequence items.
+const header = "---\nversion: 2\ninteractions:\n"
+
+// ErrWriterClosed is returned (wrapped) by Writer.Append after Close.
+var ErrWriterClosed = errors.New("cassette writer is closed")
+
+// ErrExists is returned (wrapped) by OpenWriter in CreateNew mode when the file exists.
+var ErrExists = errors.New("cassette already exists")
+
+// Writer appends interactions to a go-vcr v3 cassette file (format version 2) so that
+// the file parses, with go-vcr's own cassette.Load, after every Append: the header is
+// written once, and each interaction is appended as one complete YAML sequence item in
+// a single write followed by an fsync. An Append costs the same whatever the size of
+// the cassette; nothing is ever rewritten.
+//
+// Appends from many goroutines are safe. Concurrent appends are committed together
+// (one write and one fsync for all of them), and ids are given in the order the
+// interactions reach the Writer. The caller must call Close when finished.
+type Writer struct {
+	path string
+	f    *os.File
+
+	mu       sync.Mutex
+	nextID   int
+	queue    []*pendingItem
+	flushing bool
+	closed   bool
+	syncs    int
+	idle     *sync.Cond // signalled when flushing turns false
+}
+
+// pendingItem is one encoded interaction waiting for its write and fsync.
+type pendingItem struct {
+	data []byte
+	done chan error
+}
+
+// OpenWriter opens the cassette at path for appending in the given mode. Missing
+// parent directories are created. In Append mode an existing file must be a version 2
+// cassette; a last interaction cut short by a crash is dropped (the file is truncated
+// to the end of the last complete one).
+func OpenWriter(path string, mode WriteMode) (*Writer, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("cassette %s: %w", path, err)
+	}
+	w := newWriter(path, nil, 0)
+	var err error
+	switch mode {
+	case CreateNew:
+		w.f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("cassette %s: %w", path, ErrExists)
+		}
+	case Overwrite:
+		w.f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
+	case Append:
+		return openAppend(path)
+	default:
+		return nil, fmt.Errorf("cassette %s: unknown write mode %d", path, mode)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cassette %s: %w", path, err)
+	}
+	if err := w.start(); err != nil {
+		_ = w.f.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func newWriter(path string, f *os.File, nextID int) *Writer {
+	w := &Writer{path: path, f: f, nextID: nextID}
+	w.idle = sync.NewCond(&w.mu)
+	return w
+}
+
+// start writes the header of a new, empty file and makes it and its directory entry
+// durable.
+func (w *Writer) start() error {
+	if _, err := w.f.WriteString(header); err != nil {
+		return fmt.Errorf("cassette %s: write header: %w", w.path, err)
+	}
+	if err := w.f.Sync(); err != nil {
+		return fmt.Errorf("cassette %s: sync: %w", w.path, err)
+	}
+	return syncDir(filepath.Dir(w.path))
+}
+
+func openAppend(path string) (*Writer, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(data) == 0) {
+		return OpenWriter(path, Overwrite)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cassette %s: %w", path, err)
+	}
+	n, keep, err := completePrefix(data)
+	if err != nil {
+		return nil, fmt.Errorf("cassette %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cassette %s: %w", path, err)
+	}
+	w := newWriter(path, f, n)
+	if keep < len(data) {
+		if err := f.Truncate(int64(keep)); err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("cassette %s: drop a torn last interaction: %w", path, err)
+		}
+		if err := f.Sync(); err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("cassette %s: sync: %w", path, err)
+		}
+	}
+	return w, nil
+}
+
+// completePrefix parses a cassette file and returns the id the next interaction gets
+// and the length of the longest prefix that holds only complete interactions. An
+// interrupted append can leave a last sequence item (a line starting with "- " at
+// column 0) cut anywhere, even where the rest still parses; such an item does not end
+// with its duration line, and is dropped.
+func completePrefix(data []byte) (nextID, keep int, err error) {
+	keep = len(data)
+	c, err := parse(data)
+	if err != nil || !complete(data) {
+		cut := bytes.LastIndex(data, []byte("\n- "))
+		if cut < 0 {
+			return 0, 0, fmt.Errorf("not a complete cassette: %w", errors.Join(err, errors.New("no complete interaction")))
+		}
+		keep = cut + 1
+		if c, err = parse(data[:keep]); err != nil || !complete(data[:keep]) {
+			return 0, 0, fmt.Errorf("not a complete cassette: %w", errors.Join(err, errors.New("its last interactions are damaged")))
+		}
+	}
+	for _, i := range c.Interactions {
+		if i != nil && i.ID >= nextID {
+			nextID = i.ID + 1
+		}
+	}
+	return nextID, keep, nil
+}
+
+// complete reports whether a cassette's bytes end where a Writer leaves them between
+// appends: after the header or after the last line of an interaction.
+func complete(data []byte) bool {
+	if bytes.HasSuffix(data, []byte("\ninteractions:\n")) {
+		return true
+	}
+	if !bytes.HasSuffix(data, []byte("\n")) {
+		return false
+	}
+	last := data[bytes.LastIndexByte(data[:len(data)-1], '\n')+1:]
+	return bytes.HasPrefix(last, lastLine)
+}
+
+// parse decodes a cassette file's bytes as go-vcr's cassette.Load does.
+func parse(data []byte) (*vcr.Cassette, error) {
+	var c vcr.Cassette
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		return nil, err
+	}
+	if c.Version != FormatVersion {
+		return nil, fmt.Errorf("cassette format version %d, want %d", c.Version, FormatVersion)
+	}
+	return &c, nil
+}
+
+// Parse decodes a cassette file's bytes as go-vcr's cassette.Load does (version 2
+// only). The returned cassette has no file name and no matcher.
+func Parse(data []byte) (*vcr.Cassette, error) { return parse(data) }
+
+// Path returns the cassette file's path.
+func (w *Writer) Path() string { return w.path }
+
+// Len returns the number of interactions in the file, including those there before an
+// Append-mode open.
+func (w *Writer) Len() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.nextID
+}
+
+// Append encodes i, gives it the next id (i.ID is overwritten), and returns once it is
+// written and fsynced. The caller must not change i during the call.
+func (w *Writer) Append(i *vcr.Interaction) (int, error) {
+	item, err := encodeItem(i)
+	if err != nil {
+		return 0, fmt.Errorf("cassette %s: encode interaction: %w", w.path, err)
+	}
+	p := &pendingItem{done: make(chan error, 1)}
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return 0, fmt.Errorf("cassette %s: %w", w.path, ErrWriterClosed)
+	}
+	id := w.nextID
+	w.nextID++
+	p.data = withID(item, id)
+	w.queue = append(w.queue, p)
+	if w.flushing {
+		w.mu.Unlock()
+		return id, <-p.done
+	}
+	w.flushing = true
+	w.flushLocked()
+	w.mu.Unlock()
+	return id, <-p.done
+}
+
+// flushLocked writes batches of queued items until the queue is empty. It is called
+// with w.mu held by the one goroutine that set w.flushing, and drops the lock while
+// it writes so that others can queue the next batch meanwhile.
+func (w *Writer) flushLocked() {
+	for len(w.queue) > 0 {
+		batch := w.queue
+		w.queue = nil
+		w.syncs++
+		w.mu.Unlock()
+		size := 0
+		for _, p := range batch {
+			size += len(p.data)
+		}
+		buf := make([]byte, 0, size)
+		for _, p := range batch {
+			buf = append(buf, p.data...)
+		}
+		_, err := w.f.Write(buf)
+		if err == nil {
+			err = w.f.Sync()
+		}
+		if err != nil {
+			err = fmt.Errorf("cassette %s: append: %w", w.path, err)
+		}
+		for _, p := range batch {
+			p.done <- err
+		}
+		w.mu.Lock()
+	}
+	w.flushing = false
+	w.idle.Broadcast()
+}
+
+// Syncs returns how many write+fsync commits the Writer has made. Concurrent Appends
+// share one, so Syncs is at most the number of Appends.
+func (w *Writer) Syncs() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.syncs
+}
+
+// Close waits for the commit in progress, if any, and closes the file. Appends after
+// Close fail with ErrWriterClosed. Close is safe to call more than once.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return nil
+	}
+	w.closed = true
+	for w.flushing {
+		w.idle.Wait()
+	}
+	w.mu.Unlock()
+	if err := w.f.Close(); err != nil {
+		return fmt.Errorf("cassette %s: close: %w", w.path, err)
+	}
+	return nil
+}
+
+// idLine is the first line of an encoded item; withID replaces its number.
+var idLine = []byte("- id: 0\n")
+
+// lastLine starts the last line of an encoded item: go-vcr's Response.Duration is the
+// last field of an Interaction.
+var lastLine = []byte("    duration: ")
+
+// encodeItem encodes i as a one-item YAML sequence whose first line is "- id: 0".
+func encodeItem(i *vcr.Interaction) ([]byte, error) {
+	c := *i
+	c.ID = 0
+	out, err := yaml.Marshal([]*vcr.Interaction{&c})
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(out, idLine) || !complete(out) {
+		return nil, fmt.Errorf("unexpected encoding of an interaction: %.20q", out)
+	}
+	return out, nil
+}
+
+func withID(item []byte, id int) []byte {
+	out := make([]byte, 0, len(item)+8)
+	out = append(out, "- id: "...)
+	out = strconv.AppendInt(out, int64(id), 10)
+	out = append(out, '\n')
+	return append(out, item[len(idLine):]...)
+}
+
+// syncDir makes a new directory entry durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,371 @@
+// Package proxy is the recording proxy: it passes traffic between clients and the
+// live API and writes the notice endpoints' interactions to a go-vcr v3 cassette,
+// secret-free (package proxy/redact) and crash-safe (cassette.Writer: every
+// interaction is on disk, in a file that parses, before its response reaches the
+// client).
+//
+// It runs as a reverse proxy in front of one upstream (clients point their endpoint
+// at it) or as an HTTP(S) forward proxy for HTTPS_PROXY, built on goproxy, that
+// intercepts TLS with a CA of its own (LoadOrCreateCA) and serves only allow-listed
+// hosts. Failures of the proxy itself are answered with a JSON body that says so:
+// 403 for a host off the allow-list, 502 when the upstream cannot be reached.
+package proxy
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/elazarl/goproxy"
+
+	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/proxy/redact"
+)
+
+// Mode is what the proxy does with an existing cassette file.
+type Mode int
+
+const (
+	// ModeRecord starts a new cassette. An existing file is an error unless
+	// Config.Force is set, which overwrites it.
+	ModeRecord Mode = iota
+	// ModeAppend adds new interactions after those of an existing cassette (or starts
+	// a new one).
+	ModeAppend
+)
+
+// ParseMode parses "record" or "append".
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "record":
+		return ModeRecord, nil
+	case "append":
+		return ModeAppend, nil
+	}
+	return 0, fmt.Errorf("mode %q: want record or append", s)
+}
+
+// DefaultAllowHost is the host pattern the forward proxy always serves: the vendor's
+// API hosts.
+const DefaultAllowHost = "*.myhuaweicloud.com"
+
+// DefaultMaxBodyBytes is the body size limit when Config.MaxBodyBytes is zero.
+const DefaultMaxBodyBytes = 32 << 20
+
+// Config configures a Proxy.
+type Config struct {
+	// Upstream is the base URL of the API, e.g.
+	// "https://cloudbuild-ext.cn-north-4.myhuaweicloud.com". In reverse mode (Forward
+	// unset) every request goes to it and it is required. In forward mode it is
+	// optional: its host joins the allow-list, and requests that are not proxy
+	// requests go to it.
+	Upstream string
+	// Forward makes the proxy a forward proxy for HTTP_PROXY/HTTPS_PROXY that
+	// intercepts TLS, signing per-host certificates with CA.
+	Forward bool
+	// CA signs the certificates the forward proxy shows its clients. It is required
+	// when Forward is set and unused otherwise.
+	CA *CA
+	// AllowHosts are more hosts the forward proxy serves, besides DefaultAllowHost and
+	// Upstream's host: "api.example.com", or "*.example.com" for its subdomains,
+	// optionally with ":port". Other hosts get 403.
+	AllowHosts []string
+	// UpstreamRootCAs are the roots trusted for upstream TLS. If nil, the system's.
+	UpstreamRootCAs *x509.CertPool
+	// InsecureUpstream turns off verification of upstream certificates. New logs a
+	// warning when it is set.
+	InsecureUpstream bool
+	// Cassette is the path of the cassette file. Required.
+	Cassette string
+	// Mode is what to do with an existing cassette. The zero value is ModeRecord.
+	Mode Mode
+	// Force lets ModeRecord overwrite an existing cassette.
+	Force bool
+	// RecordAll records every interaction. If false, only the notice endpoints
+	// (paths under contract.NoticePrefix) are recorded; other traffic passes through.
+	RecordAll bool
+	// Redact adds headers and JSON body fields to redact. The defaults
+	// (redact.RequestHeaders, redact.ResponseHeaders, secret query parameters) always
+	// apply.
+	Redact redact.Config
+	// MaxBodyBytes caps a recorded body. A bigger request body is refused with 413; a
+	// bigger response is passed on but not recorded. If zero, DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Logger receives one line per interaction and the proxy's warnings. If nil,
+	// nothing is logged.
+	Logger *slog.Logger
+}
+
+// Proxy is the recording proxy, an http.Handler. The caller must call Close when
+// finished, after the server in front of it has stopped.
+type Proxy struct {
+	cfg       Config
+	log       *slog.Logger
+	upstream  *url.URL
+	allow     []string
+	transport *http.Transport
+	redactor  *redact.Redactor
+	writer    *cassette.Writer
+	handler   http.Handler
+	maxBody   int64
+
+	mu       sync.Mutex
+	closed   bool
+	inflight sync.WaitGroup
+	firstErr error
+}
+
+var _ http.Handler = (*Proxy)(nil)
+
+// New checks cfg, opens the cassette and returns a Proxy.
+func New(cfg Config) (*Proxy, error) {
+	p := &Proxy{cfg: cfg, log: cfg.Logger, maxBody: cfg.MaxBodyBytes}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.maxBody <= 0 {
+		p.maxBody = DefaultMaxBodyBytes
+	}
+	if cfg.Cassette == "" {
+		return nil, errors.New("proxy: no cassette path")
+	}
+	if cfg.Upstream != "" {
+		u, err := url.Parse(cfg.Upstream)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("proxy: upstream %q is not an http(s) URL", cfg.Upstream)
+		}
+		p.upstream = u
+	}
+	switch {
+	case cfg.Forward && cfg.CA == nil:
+		return nil, errors.New("proxy: forward mode needs a CA")
+	case !cfg.Forward && p.upstream == nil:
+		return nil, errors.New("proxy: reverse mode needs an upstream URL")
+	}
+	p.allow = []string{DefaultAllowHost}
+	if p.upstream != nil {
+		p.allow = append(p.allow, p.upstream.Host)
+	}
+	for _, h := range cfg.AllowHosts {
+		if h = strings.ToLower(strings.TrimSpace(h)); h == "" {
+			return nil, errors.New("proxy: empty allowed host")
+		}
+		p.allow = append(p.allow, h)
+	}
+	var err error
+	if p.redactor, err = redact.New(cfg.Redact); err != nil {
+		return nil, fmt.Errorf("proxy: %w", err)
+	}
+	if cfg.InsecureUpstream {
+		p.log.Warn("upstream TLS certificates are NOT verified (--insecure-upstream): anyone on the path can read and change the traffic, secrets included")
+	}
+	p.transport = &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: cfg.UpstreamRootCAs, InsecureSkipVerify: cfg.InsecureUpstream, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 2 * time.Minute,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   64,
+		ForceAttemptHTTP2:     true,
+		// The proxy passes the client's Accept-Encoding on as sent and never decodes a
+		// live body; only the recording is decoded.
+		DisableCompression: true,
+	}
+	mode := cassette.Append
+	if cfg.Mode == ModeRecord {
+		mode = cassette.CreateNew
+		if cfg.Force {
+			mode = cassette.Overwrite
+		}
+	}
+	if p.writer, err = cassette.OpenWriter(cfg.Cassette, mode); err != nil {
+		if errors.Is(err, cassette.ErrExists) {
+			return nil, fmt.Errorf("proxy: %w; use --mode append to add to it or --force to overwrite it", err)
+		}
+		return nil, fmt.Errorf("proxy: %w", err)
+	}
+	var reverse http.Handler
+	if p.upstream != nil {
+		reverse = p.newReverse()
+	}
+	if cfg.Forward {
+		p.handler = p.newForward(reverse)
+	} else {
+		p.handler = reverse
+	}
+	return p, nil
+}
+
+// ServeHTTP proxies one request.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.handler.ServeHTTP(w, r)
+}
+
+// Cassette returns the path of the cassette file.
+func (p *Proxy) Cassette() string { return p.writer.Path() }
+
+// Recorded returns the number of interactions in the cassette.
+func (p *Proxy) Recorded() int { return p.writer.Len() }
+
+// Close waits for the interactions in flight, closes the cassette and the idle
+// upstream connections, and returns the first error met while writing the cassette.
+// Requests that arrive after Close get 503.
+func (p *Proxy) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.inflight.Wait()
+	err := p.writer.Close()
+	p.transport.CloseIdleConnections()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return errors.Join(p.firstErr, err)
+}
+
+// begin registers an interaction in flight; it reports false after Close.
+func (p *Proxy) begin() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	p.inflight.Add(1)
+	return true
+}
+
+func (p *Proxy) noteErr(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.firstErr == nil {
+		p.firstErr = err
+	}
+}
+
+// newReverse returns the reverse proxy to the upstream.
+func (p *Proxy) newReverse() http.Handler {
+	up := p.upstream
+	return &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(up)
+		},
+		Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) { return p.roundTrip(r), nil }),
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			p.log.Warn("proxy error", "method", r.Method, "path", r.URL.Path, "err", err)
+			writeError(w, r, http.StatusBadGateway, "the proxy failed to pass the answer on: "+err.Error())
+		},
+		ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// newForward returns the forward proxy. reverse, if not nil, serves requests that are
+// not proxy requests.
+func (p *Proxy) newForward(reverse http.Handler) http.Handler {
+	g := goproxy.NewProxyHttpServer()
+	g.Logger = printfLogger{p.log}
+	g.Tr = p.transport
+	// Never chain to the proxy in the environment: it may be this one.
+	g.ConnectDial = nil
+	g.KeepAcceptEncoding = true
+	g.NonproxyHandler = reverse
+	if reverse == nil {
+		g.NonproxyHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, r, http.StatusBadRequest, "this is a forward proxy: set HTTPS_PROXY to its address, or start it with an upstream to use it as a reverse proxy")
+		})
+	}
+	g.OnRequest().HandleConnectFunc(func(host string, ctx *goproxy.ProxyCtx) (*goproxy.ConnectAction, string) {
+		if !p.allowed(host) {
+			ctx.Resp = errorResponse(ctx.Req, http.StatusForbidden, p.refusal(host))
+			p.log.Info("refused", "method", http.MethodConnect, "host", host, "status", http.StatusForbidden)
+			return &goproxy.ConnectAction{Action: goproxy.ConnectReject}, host
+		}
+		return &goproxy.ConnectAction{Action: goproxy.ConnectMitm, TLSConfig: p.leafTLSConfig}, host
+	})
+	g.OnRequest().DoFunc(func(r *http.Request, ctx *goproxy.ProxyCtx) (*http.Request, *http.Response) {
+		// Checked again inside a tunnel: the Host of a request there picks the
+		// destination, whatever the CONNECT said.
+		if !p.allowed(r.URL.Host) {
+			p.log.Info("refused", "method", r.Method, "host", r.URL.Host, "status", http.StatusForbidden)
+			return r, errorResponse(r, http.StatusForbidden, p.refusal(r.URL.Host))
+		}
+		ctx.RoundTripper = goproxy.RoundTripperFunc(func(r *http.Request, _ *goproxy.ProxyCtx) (*http.Response, error) {
+			return p.roundTrip(r), nil
+		})
+		return r, nil
+	})
+	return g
+}
+
+// leafTLSConfig is the TLS configuration shown to a client that tunnels to host.
+func (p *Proxy) leafTLSConfig(host string, _ *goproxy.ProxyCtx) (*tls.Config, error) {
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	leaf, err := p.cfg.CA.leaf(strings.ToLower(name))
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{Certificates: []tls.Certificate{*leaf}, MinVersion: tls.VersionTLS12}, nil
+}
+
+func (p *Proxy) refusal(host string) string {
+	return fmt.Sprintf("host %s is not on the recording proxy's allow-list (%s); add it with --allow-host", host, strings.Join(p.allow, ", "))
+}
+
+// allowed reports whether the forward proxy serves hostport.
+func (p *Proxy) allowed(hostport string) bool {
+	hostport = strings.ToLower(hostport)
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	for _, pat := range p.allow {
+		target := host
+		if _, _, err := net.SplitHostPort(pat); err == nil {
+			target = hostport
+		}
+		if suffix, ok := strings.CutPrefix(pat, "*."); ok {
+			if _, port, err := net.SplitHostPort(suffix); err == nil {
+				// "*.example.com:8443": compare the port apart.
+				h, _, _ := net.SplitHostPort(suffix)
+				if _, tp, err := net.SplitHostPort(hostport); err != nil || tp != port {
+					continue
+				}
+				suffix, target = h, host
+			}
+			if strings.HasSuffix(target, "."+suffix) {
+				return true
+			}
+			continue
+		}
+		if target == pat {
+			return true
+		}
+	}
+	return false
+}
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// printfLogger passes goproxy's messages to slog as warnings (goproxy only prints
+// them when something went wrong, or when it is verbose, which it is not here).
+type printfLogger struct{ log *slog.Logger }
+
+func (l printfLogger) Printf(format string, v ...any) {
+	l.log.Warn(strings.TrimSpace(fmt.Sprintf(format, v...)), "source", "goproxy")
+}

@@ -1,0 +1,268 @@
+package proxy
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
+
+	"github.com/noticeconf/noticeconf/internal/contract"
+)
+
+// HeaderProxyError is set on every answer the proxy makes itself (403, 413, 502,
+// 503), so that nobody mistakes it for an answer of the API.
+const HeaderProxyError = "X-Noticeconf-Proxy-Error"
+
+// errBodyTooLarge is returned by readAtMost when a body exceeds the limit.
+var errBodyTooLarge = errors.New("body too large")
+
+// roundTrip sends req upstream and records the interaction. It never fails: when
+// the upstream cannot be reached it answers 502 itself. The response handed back is
+// the upstream's, unchanged; the recording is made from copies, redacted, and is on
+// disk before roundTrip returns.
+func (p *Proxy) roundTrip(req *http.Request) *http.Response {
+	start := time.Now()
+	if !p.begin() {
+		return errorResponse(req, http.StatusServiceUnavailable, "the recording proxy is shutting down")
+	}
+	defer p.inflight.Done()
+
+	if !p.cfg.RecordAll && !strings.HasPrefix(req.URL.Path, contract.NoticePrefix) {
+		resp, err := p.transport.RoundTrip(req)
+		if err != nil {
+			resp = p.upstreamFailed(req, err)
+		}
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
+
+	reqBody, err := readAtMost(req.Body, p.maxBody)
+	if errors.Is(err, errBodyTooLarge) {
+		resp := errorResponse(req, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over the recording limit of %d bytes", p.maxBody))
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
+	if err != nil {
+		resp := errorResponse(req, http.StatusBadRequest, "the recording proxy could not read the request body: "+err.Error())
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
+	if req.Body != nil && req.Body != http.NoBody {
+		_ = req.Body.Close()
+		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	it := &vcr.Interaction{Request: requestRecord(req, reqBody)}
+
+	resp, err := p.transport.RoundTrip(req)
+	if err != nil {
+		resp = p.upstreamFailed(req, err)
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
+	respBody, err := readAtMost(resp.Body, p.maxBody)
+	if errors.Is(err, errBodyTooLarge) {
+		// Pass it on whole, unrecorded.
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(respBody), resp.Body), resp.Body}
+		p.log.Warn("response body over the recording limit: passed on, not recorded", "method", req.Method, "path", req.URL.Path, "limit", p.maxBody)
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
+	_ = resp.Body.Close()
+	if err != nil {
+		resp = p.upstreamFailed(req, fmt.Errorf("read the response: %w", err))
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	it.Response = responseRecord(resp, respBody, time.Since(start))
+
+	p.redactor.Interaction(it)
+	id, err := p.writer.Append(it)
+	if err != nil {
+		p.noteErr(err)
+		p.log.Error("interaction not recorded", "method", req.Method, "path", req.URL.Path, "err", err)
+		id = -1
+	}
+	p.logInteraction(req, resp.StatusCode, time.Since(start), id)
+	return resp
+}
+
+// logInteraction writes the one line per interaction. It names the path only: the
+// query and the headers may carry secrets.
+func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, id int) {
+	attrs := []any{"method", req.Method, "host", req.URL.Host, "path", req.URL.Path, "status", status, "duration", d.Round(time.Microsecond)}
+	if id >= 0 {
+		attrs = append(attrs, "recorded", true, "id", id)
+	} else {
+		attrs = append(attrs, "recorded", false)
+	}
+	p.log.Info("interaction", attrs...)
+}
+
+// upstreamFailed is the 502 answered when the upstream cannot be reached.
+func (p *Proxy) upstreamFailed(req *http.Request, err error) *http.Response {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its URL may carry a secret query parameter
+	}
+	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", req.URL.Path, "err", err)
+	return errorResponse(req, http.StatusBadGateway,
+		fmt.Sprintf("the recording proxy could not get an answer from the upstream %s (the API did not answer): %v", req.URL.Host, err))
+}
+
+// requestRecord copies what go-vcr records of an outgoing request. Nothing in it
+// shares memory with req.
+func requestRecord(req *http.Request, body []byte) vcr.Request {
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	h := req.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	contentLength := req.ContentLength
+	recBody, decoded := decodeGzip(h, body)
+	if decoded {
+		contentLength = int64(len(recBody))
+	}
+	r := vcr.Request{
+		Proto:            req.Proto,
+		ProtoMajor:       req.ProtoMajor,
+		ProtoMinor:       req.ProtoMinor,
+		ContentLength:    contentLength,
+		TransferEncoding: slices.Clone(req.TransferEncoding),
+		Trailer:          req.Trailer.Clone(),
+		Host:             host,
+		Body:             string(recBody),
+		Headers:          h,
+		URL:              req.URL.String(),
+		Method:           req.Method,
+	}
+	if ct := h.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		if form, err := url.ParseQuery(string(recBody)); err == nil {
+			r.Form = form
+		}
+	}
+	return r
+}
+
+// responseRecord copies what go-vcr records of a response. A gzip body is recorded
+// decoded, its Content-Encoding removed and Content-Length set to match.
+func responseRecord(resp *http.Response, body []byte, d time.Duration) vcr.Response {
+	h := resp.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	recBody, decoded := decodeGzip(h, body)
+	r := vcr.Response{
+		Proto:            resp.Proto,
+		ProtoMajor:       resp.ProtoMajor,
+		ProtoMinor:       resp.ProtoMinor,
+		TransferEncoding: slices.Clone(resp.TransferEncoding),
+		Trailer:          resp.Trailer.Clone(),
+		ContentLength:    resp.ContentLength,
+		Uncompressed:     resp.Uncompressed || decoded,
+		Body:             string(recBody),
+		Headers:          h,
+		Status:           resp.Status,
+		Code:             resp.StatusCode,
+		Duration:         d,
+	}
+	if decoded {
+		r.ContentLength = int64(len(recBody))
+	}
+	return r
+}
+
+// decodeGzip decodes a gzip body and makes the headers h (a copy) say so. It leaves
+// anything else, or a body that does not decode, as it is.
+func decodeGzip(h http.Header, body []byte) ([]byte, bool) {
+	if !strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") || len(h.Values("Content-Encoding")) != 1 {
+		return body, false
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return body, false
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return body, false
+	}
+	h.Del("Content-Encoding")
+	h.Set("Content-Length", strconv.Itoa(len(out)))
+	return out, true
+}
+
+// readAtMost reads all of r, or returns errBodyTooLarge with the first limit+1 bytes.
+func readAtMost(r io.Reader, limit int64) ([]byte, error) {
+	if r == nil || r == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return b, errBodyTooLarge
+	}
+	return b, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// proxyError is the JSON body of an answer the proxy makes itself. It has the API's
+// error_code/error_msg keys, so that SDKs show the message.
+type proxyError struct {
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+	Source    string `json:"source"`
+}
+
+func errorBody(status int, msg string) []byte {
+	b, _ := json.Marshal(proxyError{
+		ErrorCode: "NOTICECONF.PROXY." + strconv.Itoa(status),
+		ErrorMsg:  "noticeconf recording proxy: " + msg,
+		Source:    "noticeconf recording proxy",
+	})
+	return append(b, '\n')
+}
+
+// errorResponse is an answer of the proxy itself, for req.
+func errorResponse(req *http.Request, status int, msg string) *http.Response {
+	body := errorBody(status, msg)
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", status, http.StatusText(status)),
+		StatusCode:    status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": {"application/json"}, HeaderProxyError: {"true"}, "Content-Length": {strconv.Itoa(len(body))}},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       req,
+	}
+}
+
+// writeError writes an answer of the proxy itself.
+func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string) {
+	body := errorBody(status, msg)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set(HeaderProxyError, "true")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
