@@ -84,6 +84,7 @@ against recorded real traffic.
 	root.AddCommand(
 		newVersionCmd(e),
 		newMockCmd(e),
+		newReplayCmd(e),
 	)
 	return root
 }
