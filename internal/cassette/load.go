@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -150,10 +151,10 @@ func LoadFile(path string) (*File, error) {
 // interaction without request method, request URL or response code. Unknown keys are
 // ignored, as go-vcr ignores them. Any error is a *LoadError.
 func Parse(path string, data []byte) (*File, error) {
-	if len(strings.TrimSpace(string(data))) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Path: path, Msg: "empty file: not a cassette (want a go-vcr v3 cassette, format version 2)"}
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		return nil, yamlError(path, err)
