@@ -104,7 +104,9 @@ func (d *decoder) file(doc *yaml.Node) *File {
 		case "version":
 			versionSeen = true
 			n, ok := d.integer(v, "version")
-			if ok && n != FormatVersion {
+			if !ok {
+				d.fail(v, "version", "is %s, want %d", kindName(v), FormatVersion)
+			} else if n != FormatVersion {
 				d.fail(v, "version", "format version %d, want %d (go-vcr v3); re-record the cassette with noticeconf or go-vcr v3", n, FormatVersion)
 			}
 			f.Version = int(n)

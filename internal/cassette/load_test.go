@@ -144,6 +144,7 @@ var _ = Describe("cassette.LoadFile", func() {
 		Entry("no version", "no-version.yaml", ":1: no version key: want \"version: 2\" (go-vcr v3 cassette format)"),
 		Entry("format version 1", "version-1.yaml", ":2: version: format version 1, want 2 (go-vcr v3); re-record the cassette with noticeconf or go-vcr v3"),
 		Entry("a version that is not a number", "version-not-int.yaml", ":1: version: is \"two\", want an integer"),
+		Entry("a version with no value", "null-version.yaml", ":1: version: is null, want 2"),
 		Entry("no interactions key", "no-interactions.yaml", ":1: no interactions key: want \"interactions:\" followed by a list"),
 		Entry("interactions as a mapping", "interactions-mapping.yaml", ":3: interactions: is a mapping, want a list"),
 		Entry("an interaction that is a string", "interaction-scalar.yaml", ":3: interactions[0]: is \"just a string\", want a mapping with id, request and response"),
