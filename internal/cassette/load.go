@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -53,9 +52,6 @@ func (e *LoadError) Error() string {
 	}
 	return e.Path + ": " + e.Msg
 }
-
-// Extensions are the file name endings a directory given to LoadPaths is searched for.
-var extensions = []string{".yaml", ".yml"}
 
 // LoadPaths loads every cassette named by paths. A path that is a directory stands for
 // every *.yaml and *.yml file directly in it, in name order; a directory with none is an
@@ -116,7 +112,7 @@ func cassettesIn(dir string) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() || !slices.Contains(extensions, strings.ToLower(filepath.Ext(e.Name()))) {
+		if ext := strings.ToLower(filepath.Ext(e.Name())); e.IsDir() || ext != ".yaml" && ext != ".yml" {
 			continue
 		}
 		names = append(names, filepath.Join(dir, e.Name()))

@@ -127,17 +127,19 @@ func (ix *index) reset() {
 	}
 }
 
-// hopHeaders are the hop-by-hop headers of RFC 9110 section 7.6.1 (and the older
+// hopHeaders returns the hop-by-hop headers of RFC 9110 section 7.6.1 (and the older
 // ones proxies still send); they describe one connection, not the answer.
-var hopHeaders = []string{
-	"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
-	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+func hopHeaders() []string {
+	return []string{
+		"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
+		"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+	}
 }
 
 // newRecorded prepares a recorded response for writing.
 func newRecorded(file string, in *cassette.Interaction) *recorded {
 	drop := map[string]bool{"Content-Length": true}
-	for _, h := range hopHeaders {
+	for _, h := range hopHeaders() {
 		drop[h] = true
 	}
 	for _, v := range in.Response.Headers.Values("Connection") {

@@ -286,10 +286,12 @@ func noMatchReason(closest []Closest) string {
 	return fmt.Sprintf("closest is %s id %d (line %d), which differs in %s", c.Cassette, c.ID, c.Line, strings.Join(parts, "; "))
 }
 
-// secretHeaders are the request headers whose values are credentials.
-var secretHeaders = []string{
-	contract.HeaderAuthToken, contract.HeaderSecurityToken, contract.HeaderSubjectToken,
-	"Cookie", "Proxy-Authorization",
+// secretHeaders returns the request headers whose values are credentials.
+func secretHeaders() []string {
+	return []string{
+		contract.HeaderAuthToken, contract.HeaderSecurityToken, contract.HeaderSubjectToken,
+		"Cookie", "Proxy-Authorization",
+	}
 }
 
 // redactHeaders copies h with every credential replaced by the placeholder. An AK/SK
@@ -299,7 +301,7 @@ func redactHeaders(h http.Header) http.Header {
 	if out == nil {
 		out = http.Header{}
 	}
-	for _, k := range secretHeaders {
+	for _, k := range secretHeaders() {
 		if vs := out.Values(k); len(vs) > 0 {
 			out[k] = slices.Repeat([]string{cassette.Redacted}, len(vs))
 		}
