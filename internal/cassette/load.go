@@ -150,6 +150,28 @@ func Parse(path string, data []byte) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Path: path, Msg: "empty file: not a cassette (want a go-vcr v3 cassette, format version 2)"}
 	}
+	if f, ok := parseFastFile(path, data); ok {
+		return f, nil
+	}
+	return parseSlow(path, data)
+}
+
+// parseFastFile decodes data through the fast path; false means "use parseSlow".
+func parseFastFile(path string, data []byte) (*File, bool) {
+	doc, ok := parseFast(data)
+	if !ok {
+		return nil, false
+	}
+	d := decoder{path: path}
+	f := d.file(doc)
+	if d.err != nil {
+		return nil, false // the slow path gives the error, with yaml.v3's lines
+	}
+	return f, true
+}
+
+// parseSlow decodes data through yaml.v3's parser.
+func parseSlow(path string, data []byte) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {

@@ -4,14 +4,15 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 )
 
 // FuzzParse feeds the loader arbitrary bytes, seeded with every valid and malformed
-// cassette in testdata: it must never panic, and every refusal must be a *LoadError
-// naming the file.
+// cassette in testdata: it must never panic, every refusal must be a *LoadError naming
+// the file, and whatever the fast path reads, yaml.v3 must read the same.
 func FuzzParse(f *testing.F) {
 	seeds, err := filepath.Glob(filepath.Join("testdata", "*", "*.yaml"))
 	if err != nil {
@@ -25,6 +26,15 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if fast, ok := cassette.ParseFast("fuzz.yaml", data); ok {
+			slow, err := cassette.ParseSlow("fuzz.yaml", data)
+			if err != nil {
+				t.Fatalf("the fast path read what yaml.v3 refuses: %v", err)
+			}
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("the fast path read\n%+v\nyaml.v3 read\n%+v", fast, slow)
+			}
+		}
 		file, err := cassette.Parse("fuzz.yaml", data)
 		if err != nil {
 			var le *cassette.LoadError

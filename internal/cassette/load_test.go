@@ -116,6 +116,16 @@ var _ = Describe("cassette.LoadFile", func() {
 		})
 	})
 
+	When("the cassette is go-vcr's output committed in testdata", func() {
+		It("reads it exactly as go-vcr's cassette.Load does", func() {
+			src, err := os.ReadFile("testdata/valid/govcr.yaml")
+			Expect(err).NotTo(HaveOccurred())
+			path := filepath.Join(dir, "govcr.yaml")
+			Expect(os.WriteFile(path, src, 0o600)).To(Succeed())
+			expectSameAsVCR(path)
+		})
+	})
+
 	When("the interactions key is empty", func() {
 		It("loads a cassette with no interactions", func() {
 			f, err := cassette.LoadFile("testdata/valid/empty-interactions.yaml")
