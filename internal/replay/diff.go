@@ -143,9 +143,7 @@ func bodyDifferences(rec, got *probe) []Difference {
 		gv, _ := decodeJSON(got.body)
 		var out []Difference
 		diffJSON("$", rv, gv, &out)
-		if len(out) > 0 {
-			return out
-		}
+		return out
 	}
 	d := Difference{Field: FieldBody}
 	if len(rec.body) > 0 || rec.isJSON {

@@ -105,18 +105,26 @@ func canonicalQuery(raw string, ph *placeholders) string {
 	return sb.String()
 }
 
-// canonicalBody returns a JSON body re-encoded with sorted keys and no insignificant
-// whitespace (numbers keep their text), and reports true; any other body comes back as
-// is, with false.
+// canonicalBody returns a JSON body in canonical form (see canonicalJSON) and true;
+// any other body comes back as is, with false. Values at placeholder paths are
+// replaced first.
 func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
-	v, ok := decodeJSON(body)
-	if !ok {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
 		return body, false
 	}
 	if ph != nil && len(ph.paths) > 0 {
-		v = replacePaths(v, "$", ph.paths)
+		v, ok := decodeJSON(trimmed)
+		if !ok {
+			return body, false
+		}
+		trimmed = encodeJSON(replacePaths(v, "$", ph.paths))
 	}
-	return encodeJSON(v), true
+	canon, ok := canonicalJSON(trimmed)
+	if !ok {
+		return body, false
+	}
+	return canon, true
 }
 
 // decodeJSON decodes body if it is one JSON value in valid UTF-8.

@@ -247,7 +247,7 @@ func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body
 			shown.query = canonicalQuery(q, nil)
 		}
 		if shown.isJSON {
-			shown.body = []byte(redactBody(p.body, h.ph()))
+			shown.body, shown.isJSON = canonicalBody([]byte(redactBody(p.body, h.ph())), nil)
 		}
 		for _, c := range h.ix.closest(p, shown) {
 			first := c.e.answers[0]
