@@ -127,7 +127,11 @@ func (h *Handler) Reset() { h.ix.reset() }
 
 // ServeHTTP answers r with the recorded answer for it, or with NoMatchStatus.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+	var body []byte
+	var err error
+	if r.Body != nil {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		reason := "cannot read the request body: " + err.Error()

@@ -70,6 +70,13 @@ var _ = Describe("replay.Handler matching", func() {
 			}))
 		})
 	})
+	When("the request has a nil Body, as a hand-made one may", func() {
+		It("treats it as empty", func() {
+			r := request("GET", "/v3/jobs/notice/"+jobID+"/query?a=0&a=1&b=2", cassette.AuthAKSK, "")
+			r.Body = nil
+			Expect(serve(h, r).Code).To(Equal(200))
+		})
+	})
 	When("the credential values differ from the recording's", func() {
 		It("ignores them: only the kind of authentication matters", func() {
 			r := request("POST", update, cassette.AuthToken, mailBody)
