@@ -12,6 +12,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"go.uber.org/goleak"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/replay"
@@ -27,11 +28,13 @@ var _ = Describe("replay.NewServer", func() {
 				"---\nversion: 2\ninteractions:\n- id: 0\n  request: {method: GET, url: http://api.example/a}\n  response: {code: 200, body: A}\n"), 0o600)).To(Succeed())
 			Expect(os.WriteFile(filepath.Join(dir, "b.yml"), []byte(
 				"---\nversion: 2\ninteractions:\n- id: 0\n  request: {method: GET, url: /b}\n  response: {code: 202, body: B}\n"), 0o600)).To(Succeed())
+			before := goleak.IgnoreCurrent()
+			client := &http.Client{Transport: &http.Transport{}}
 			srv, err := replay.NewServer(dir)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(srv.URL).To(HavePrefix("http://127.0.0.1:"))
 			for path, want := range map[string]string{"/a": "A", "/b": "B"} {
-				resp, err := http.Get(srv.URL + path)
+				resp, err := client.Get(srv.URL + path)
 				Expect(err).NotTo(HaveOccurred())
 				b, err := io.ReadAll(resp.Body)
 				Expect(err).NotTo(HaveOccurred())
@@ -40,8 +43,10 @@ var _ = Describe("replay.NewServer", func() {
 			}
 			Expect(srv.Close()).To(Succeed())
 			Expect(srv.Close()).To(Succeed())
-			_, err = http.Get(srv.URL + "/a")
+			_, err = client.Get(srv.URL + "/a")
 			Expect(err).To(HaveOccurred())
+			client.CloseIdleConnections()
+			Expect(goleak.Find(before)).To(Succeed(), "no goroutine left behind")
 		})
 	})
 
