@@ -40,14 +40,27 @@ func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discard) WriteHeader(int)             {}
 
-// benchRequest is the i-th recorded request, with live-looking credentials and the
-// body's keys in another order than recorded.
-func benchRequest(i int) *http.Request {
-	body := fmt.Sprintf(`{"param_config":"cfg-%d","notice_type":"MAIL","enabled_event_type_names":["buildJobSuccess","buildJobFail"]}`, i)
-	r, _ := http.NewRequest("POST", "http://127.0.0.1:8082/v3/jobs/notice/"+benchJob(i)+"/update", strings.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;x-sdk-date, Signature=abc")
-	r.Header.Set("X-Sdk-Date", "20261126T200000Z")
+// benchRequests are the recorded requests as a client sends them: live-looking
+// credentials, and the body's keys in another order than recorded.
+type benchRequests struct{ urls, bodies []string }
+
+func newBenchRequests(n int) *benchRequests {
+	br := &benchRequests{urls: make([]string, n), bodies: make([]string, n)}
+	for i := range n {
+		br.urls[i] = "http://127.0.0.1:8082/v3/jobs/notice/" + benchJob(i) + "/update"
+		br.bodies[i] = fmt.Sprintf(`{"param_config":"cfg-%d","notice_type":"MAIL","enabled_event_type_names":["buildJobSuccess","buildJobFail"]}`, i)
+	}
+	return br
+}
+
+// request builds the i-th request.
+func (br *benchRequests) request(i int) *http.Request {
+	r, _ := http.NewRequest("POST", br.urls[i], strings.NewReader(br.bodies[i]))
+	r.Header = http.Header{
+		"Content-Type":  {"application/json"},
+		"Authorization": {"SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;x-sdk-date, Signature=abc"},
+		"X-Sdk-Date":    {"20261126T200000Z"},
+	}
 	return r
 }
 
@@ -61,12 +74,11 @@ func BenchmarkReplayLookup(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			br := newBenchRequests(n)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				r := benchRequest((i * 7919) % n)
-				w := &discard{h: http.Header{}}
-				h.ServeHTTP(w, r)
+				h.ServeHTTP(&discard{h: http.Header{}}, br.request((i*7919)%n))
 			}
 		})
 	}
@@ -80,11 +92,12 @@ func BenchmarkReplayLookupParallel(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			br := newBenchRequests(n)
 			b.ReportAllocs()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for i := 0; pb.Next(); i++ {
-					h.ServeHTTP(&discard{h: http.Header{}}, benchRequest((i*7919)%n))
+					h.ServeHTTP(&discard{h: http.Header{}}, br.request((i*7919)%n))
 				}
 			})
 		})
