@@ -29,9 +29,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/noticeconf/noticeconf/internal/aksk"
 	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/proxy/redact"
 )
 
 // NoMatchStatus is the status of the answer to a request no cassette holds: 418, a
@@ -290,39 +289,9 @@ func noMatchReason(closest []Closest) string {
 	return fmt.Sprintf("closest is %s id %d (line %d), which differs in %s", c.Cassette, c.ID, c.Line, strings.Join(parts, "; "))
 }
 
-// secretHeaders returns the request headers whose values are credentials.
-func secretHeaders() []string {
-	return []string{
-		contract.HeaderAuthToken, contract.HeaderSecurityToken, contract.HeaderSubjectToken,
-		"Cookie", "Proxy-Authorization",
-	}
-}
-
 // redactHeaders copies h with every credential replaced by the placeholder. An AK/SK
 // Authorization keeps its scheme and signed header names.
-func redactHeaders(h http.Header) http.Header {
-	out := h.Clone()
-	if out == nil {
-		out = http.Header{}
-	}
-	for _, k := range secretHeaders() {
-		if vs := out.Values(k); len(vs) > 0 {
-			out[k] = slices.Repeat([]string{cassette.Redacted}, len(vs))
-		}
-	}
-	if vs := out.Values(contract.HeaderAuthorization); len(vs) > 0 {
-		red := make([]string, len(vs))
-		for i, v := range vs {
-			red[i] = cassette.Redacted
-			if a, err := aksk.ParseAuthorization(v); err == nil {
-				red[i] = fmt.Sprintf("%s Access=%s, SignedHeaders=%s, Signature=%s",
-					contract.AKSKScheme, cassette.Redacted, strings.Join(a.SignedHeaders, ";"), cassette.Redacted)
-			}
-		}
-		out[contract.HeaderAuthorization] = red
-	}
-	return out
-}
+func redactHeaders(h http.Header) http.Header { return redact.Headers(h) }
 
 // secretName reports whether a query parameter or JSON key by this name holds a
 // credential.
