@@ -11,7 +11,7 @@ THIRDPARTY_STAMP   = fixtures/thirdparty/node_modules/.package-lock.json
 THIRDPARTY_TEST    = NOTICECONF_THIRDPARTY_REPORTS=$(abspath $(THIRDPARTY_REPORTS)) $(GO) test -tags thirdparty -count=1 -timeout 5m ./suites/thirdparty/
 
 # Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
-FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate
+FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzParse ./internal/replay:FuzzCanonicalJSON
 FUZZTIME     ?= 5s
 
 .PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform clean thirdparty-deps thirdparty docs-mocks
