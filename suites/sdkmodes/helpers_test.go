@@ -201,3 +201,24 @@ func recordedURLs(r *recording) []string {
 	}
 	return urls
 }
+
+// proxyMode is how the recording proxy runs.
+type proxyMode string
+
+const (
+	reverseMode proxyMode = "reverse"
+	forwardMode proxyMode = "forward"
+)
+
+// outcome is what one UpdateNotice call returned.
+type outcome struct {
+	resp *model.UpdateNoticeResponse
+	err  error
+}
+
+// call is updateNotice with the demo job and one enabled event, as an outcome.
+func call(e endpoint, cfg mock.Config, cred credential) outcome {
+	GinkgoHelper()
+	resp, err := updateNotice(e, cfg, cred, "buildJobSuccess")
+	return outcome{resp: resp, err: err}
+}

@@ -5,6 +5,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/internal/replay"
 )
 
 // Each spec calls UpdateNotice as a user of the official SDK would. The SDK decodes
@@ -69,5 +70,48 @@ var _ = Describe("The official Go SDK's UpdateNotice", Label("sdk"), func() {
 			expectUndecodable(resp, err)
 			expectAuditClean(rec, cfg, 1)
 		}, credentials)
+	})
+
+	When("it calls the replay server serving what the recording proxy recorded", func() {
+		// The SDK calls once live through the proxy, the mock stops, and the same call
+		// goes to the replay server over the cassette: it must get the same answer.
+		modes := []TableEntry{
+			Entry("in reverse mode, signed with AK/SK", reverseMode, akskCredential),
+			Entry("in reverse mode, with a token credential", reverseMode, tokenCredential),
+			Entry("in forward mode, signed with AK/SK", forwardMode, akskCredential),
+			Entry("in forward mode, with a token credential", forwardMode, tokenCredential),
+		}
+		recordThenReplay := func(style mock.ResultStyle, mode proxyMode, cred credential) (live, replayed outcome) {
+			GinkgoHelper()
+			cfg := demo(style)
+			// Forward mode intercepts TLS, so its upstream serves HTTPS.
+			upstream := startMock(cfg, mode == forwardMode)
+			record := reverseProxy
+			if mode == forwardMode {
+				record = forwardProxy
+			}
+			e, rec := record(upstream)
+			live = call(e, cfg, cred)
+			expectAuditClean(rec, cfg, 1)
+			upstream.Close() // from here on, only the cassette can answer
+			srv, err := replay.NewServer(rec.cassette)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(srv.Close)
+			return live, call(endpoint{url: srv.URL}, cfg, cred)
+		}
+
+		DescribeTable("decodes the recorded answer exactly as it decoded it live", func(mode proxyMode, cred credential) {
+			live, replayed := recordThenReplay(mock.ResultString, mode, cred)
+			expectDecoded(live.resp, live.err, demo(mock.ResultString))
+			expectDecoded(replayed.resp, replayed.err, demo(mock.ResultString))
+			Expect(*replayed.resp).To(Equal(*live.resp))
+		}, modes)
+
+		DescribeTable("fails on the recorded object form of result exactly as it failed live", func(mode proxyMode, cred credential) {
+			live, replayed := recordThenReplay(mock.ResultObject, mode, cred)
+			expectUndecodable(live.resp, live.err)
+			expectUndecodable(replayed.resp, replayed.err)
+			Expect(replayed.err).To(Equal(live.err))
+		}, modes)
 	})
 })
