@@ -1,5 +1,3 @@
-//go:build thirdparty
-
 package thirdparty_test
 
 import (
@@ -9,9 +7,11 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-// TestThirdParty starts Stoplight Prism and WireMock on loopback ports, runs
-// `noticeconf verify` against each, and checks every verdict against the committed
-// table. It needs `npm ci --prefix fixtures/thirdparty` and Java 17: `make thirdparty`.
+// TestThirdParty runs the specs of the verdict tables and of docs/mocks.md. With the
+// build tag "thirdparty" it also starts Stoplight Prism and WireMock on loopback
+// ports, runs `noticeconf verify` against each, and checks every verdict against the
+// committed table; that needs `npm ci --prefix fixtures/thirdparty` and Java 17, and
+// `make thirdparty` runs it.
 func TestThirdParty(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Third-party mocks")
