@@ -68,7 +68,7 @@ func Mocks() []Mock {
 				". `--fault-injection` fits: Prism answers `Prefer: code=500` with the document's 500 example.",
 			PassMore: `Prism knows only the document, so what it fails cannot be configured away in Prism itself:
 
-- **Tokens (401, 403) and jobs (404).** Prism checks that an ` + "`X-Auth-Token`" + ` or ` + "`Authorization`" + ` header is present, never its value, and cannot know which jobs exist. A client test that needs these answers can ask for them with Prism's ` + "`Prefer: code=401`" + `, ` + "`code=403`" + ` or ` + "`code=404`" + ` header (noticeconf's checks do not send it, as the live API ignores it). For the real behaviour, run Prism as a validation proxy in front of a server that knows (below), or use WireMock's stubs.
+- **Tokens (401, 403) and jobs (404).** Prism checks that an ` + "`X-Auth-Token`" + ` or ` + "`Authorization`" + ` header is present, never its value, and cannot know which jobs exist. A client test that needs these answers can ask for them with Prism's ` + "`Prefer: code=401`" + `, ` + "`code=403`" + ` or ` + "`code=404`" + ` header (noticeconf's checks do not send it: they check what a server does on its own). For the real behaviour, run Prism as a validation proxy in front of a server that knows (below), or use WireMock's stubs.
 - **A body that is not JSON.** Prism answers it itself with ` + "`{\"error\":{\"code\":\"invalid_json\",...}}`" + `; no option changes that body.
 - **The official SDK's decoding.** The document's 200 example is the vendor page's, with ` + "`result`" + ` as an object. A copy of the document whose 200 example has ` + "`result: <job id>`" + ` makes Prism answer a body the SDK decodes.
 - **AK/SK.** Prism cannot verify a signature: any ` + "`Authorization`" + ` header satisfies the document's ` + "`aksk`" + ` apiKey scheme.
@@ -94,7 +94,7 @@ func Mocks() []Mock {
 				". The mock honours `Prefer: code=500`, which Prism forwards.",
 			PassMore: `- **A body that is not JSON.** Prism answers it itself, without forwarding it, with ` + "`{\"error\":{\"code\":\"invalid_json\",...}}`" + `; no option changes that.
 - **The official SDK's decoding.** Run the mock with ` + "`noticeconf mock --result-style string`" + `.
-- **What Prism cannot see.** Prism skips the 200 body of ` + "`fixtures/openapi.yaml`" + ` when it validates a response: the document's ` + "`result`" + ` schema (` + "`nullable: true`" + ` beside a ` + "`oneOf`" + `, no ` + "`type`" + `) does not compile in Prism's validator, which then checks nothing, silently. Error bodies are checked. noticeconf's own checks validate the 200 envelope with kin-openapi either way.`,
+- **What Prism cannot see.** Prism skips the 200 body of ` + "`fixtures/openapi.yaml`" + ` when it validates a response: the document's ` + "`result`" + ` schema (` + "`nullable: true`" + ` beside a ` + "`oneOf`" + `, no ` + "`type`" + `) does not compile in Prism's validator, which then checks nothing, silently. Error bodies are checked. Moving ` + "`nullable: true`" + ` into the string branch (` + "`oneOf: [{type: string, nullable: true}, {$ref: JobRef}]`" + `) accepts the same bodies in kin-openapi and lets Prism check the 200 body too. noticeconf's own checks validate the 200 envelope with kin-openapi either way.`,
 			Expected: prismProxyExpected(),
 		},
 	}
