@@ -21,8 +21,8 @@ const (
 
 	whyWireMockSuccess       = "stub 08-update-success.json answers the vendor's envelope and a templated X-Request-Id"
 	whyWireMockObjectResult  = "stub 08 answers result as the object {\"job_id\": ...}, the vendor page's example, which the official Go SDK cannot decode"
-	whyWireMockAKSK          = "WireMock cannot verify a signature, and stub 03 (X-Auth-Token doesNotMatch the demo token) also matches a request with no X-Auth-Token: every signed request gets 401"
-	whyWireMockAKSKWrong     = "for the wrong reason: stub 03 answers 401 to every AK/SK-signed request; no stub checks a signature"
+	whyWireMockAKSK          = "no stub looks at the Authorization header: a signed update passes the token stubs (they need an X-Auth-Token) and reaches stub 08"
+	whyWireMockAKSKWrong     = "WireMock cannot verify a signature: a wrongly signed update reaches stub 08 and answers 200"
 	whyWireMockWire          = "no stub looks at the charset or the trailing newline; the body matches stub 06's JSON schema"
 	whyWireMockNoCredentials = "stub 01-missing-credentials.json: neither X-Auth-Token nor Authorization"
 	whyWireMockInvalidToken  = "stub 03-invalid-token.json: any X-Auth-Token but the demo token"
@@ -120,9 +120,9 @@ func wiremockExpected() []Expectation {
 		{"when the update is valid and authenticated answers result as a string, null or {\"job_id\": string}", verify.ResultPass, whyWireMockSuccess},
 		{"when the update is valid and authenticated answers a body the official Go SDK decodes", verify.ResultWarn, whyWireMockObjectResult},
 		{"when the update is valid and authenticated answers an X-Request-Id header", verify.ResultPass, whyWireMockSuccess},
-		{"when the update is signed with AK/SK answers 200", verify.ResultWarn, whyWireMockAKSK},
-		{"when the AK/SK signature is wrong answers 401", verify.ResultPass, whyWireMockAKSKWrong},
-		{"when the AK/SK signature is wrong answers an error body with error_code and error_msg", verify.ResultPass, whyWireMockAKSKWrong},
+		{"when the update is signed with AK/SK answers 200", verify.ResultPass, whyWireMockAKSK},
+		{"when the AK/SK signature is wrong answers 401", verify.ResultWarn, whyWireMockAKSKWrong},
+		{"when the AK/SK signature is wrong answers an error body with error_code and error_msg", verify.ResultWarn, whyWireMockAKSKWrong},
 		{"when the update is sent as the official Go SDK sends it accepts a body that ends with a newline", verify.ResultPass, whyWireMockWire},
 		{"when the update is sent as the official Go SDK sends it accepts Content-Type application/json without a charset", verify.ResultPass, whyWireMockWire},
 		{"when no credentials are sent answers 401", verify.ResultPass, whyWireMockNoCredentials},

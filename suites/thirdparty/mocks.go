@@ -82,7 +82,7 @@ func Mocks() []Mock {
 			Verify: "`noticeconf verify --target http://127.0.0.1:PORT --job-id 48c66c6002964721be537cdc6ce0297b --fault-injection` with " + verifyEnv +
 				". `--fault-injection` fits: stub 04 answers `Prefer: code=500`.",
 			PassMore: `- **The official SDK's decoding.** Change the body of ` + "`08-update-success.json`" + ` to ` + "`\"result\":\"{{request.pathSegments.[3]}}\"`" + ` (the string form) and the SDK decodes it.
-- **AK/SK.** WireMock cannot verify a signature. Stub 03 (` + "`X-Auth-Token`" + ` ` + "`doesNotMatch`" + ` the demo token) also matches a request with no ` + "`X-Auth-Token`" + ` at all, so every AK/SK-signed request gets 401, and the wrong-signature checks pass only for that reason. Adding ` + "`\"Authorization\": {\"absent\": true}`" + ` to stub 03 and a stub that answers 200 to ` + "`Authorization`" + ` matching ` + "`^SDK-HMAC-SHA256 Access=NOTICECONFDEMOAK0001,`" + ` makes the signed update pass, and the wrong-signature checks fail instead: only a server that runs the SDK's signer (the reference mock, or a WireMock extension in Java) can pass both.
+- **AK/SK.** WireMock cannot verify a signature: the token stubs match only requests that carry an ` + "`X-Auth-Token`" + `, so a signed update reaches the success stub whatever its signature, and the wrong-signature checks warn. Only a server that runs the SDK's signer (the reference mock, or a WireMock extension in Java) can pass them.
 - **The read-back.** Stub 09 answers a fixed body. WireMock's scenarios (` + "`scenarioName`" + `, ` + "`requiredScenarioState`" + `, ` + "`newScenarioState`" + `) can make the query answer what the last update set, one state per combination of events the test uses.`,
 			Expected: wiremockExpected(),
 		},
@@ -94,7 +94,7 @@ func Mocks() []Mock {
 				". The mock honours `Prefer: code=500`, which Prism forwards.",
 			PassMore: `- **A body that is not JSON.** Prism answers it itself, without forwarding it, with ` + "`{\"error\":{\"code\":\"invalid_json\",...}}`" + `; no option changes that.
 - **The official SDK's decoding.** Run the mock with ` + "`noticeconf mock --result-style string`" + `.
-- **What Prism cannot see.** Prism skips the 200 body of ` + "`fixtures/openapi.yaml`" + ` when it validates a response: the document's ` + "`result`" + ` schema (` + "`nullable: true`" + ` beside a ` + "`oneOf`" + `, no ` + "`type`" + `) does not compile in Prism's validator, which then checks nothing, silently. Error bodies are checked. Moving ` + "`nullable: true`" + ` into the string branch (` + "`oneOf: [{type: string, nullable: true}, {$ref: JobRef}]`" + `) accepts the same bodies in kin-openapi and lets Prism check the 200 body too. noticeconf's own checks validate the 200 envelope with kin-openapi either way.`,
+- **The 200 body.** Prism checks every answer against ` + "`fixtures/openapi.yaml`" + `, the 200 envelope included. Its validator does not compile a schema that puts ` + "`nullable: true`" + ` beside a ` + "`oneOf`" + ` with no ` + "`type`" + ` and then silently checks nothing, so the document writes ` + "`result`" + ` as ` + "`oneOf: [{type: string, nullable: true}, {$ref: JobRef}]`" + `, which kin-openapi reads the same way.`,
 			Expected: prismProxyExpected(),
 		},
 	}

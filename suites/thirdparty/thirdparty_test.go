@@ -286,12 +286,9 @@ var _ = Describe("Prism's validation proxy", func() {
 	})
 
 	When("it fronts a server whose 200 body breaks the document", func() {
-		// A known limit, pinned so that a fix shows: Prism's validator fails to
-		// compile the 200 schema of fixtures/openapi.yaml (result: nullable beside
-		// a oneOf, no type) and then checks nothing. If this spec fails, Prism now
-		// checks the 200 body: turn it into the opposite assertion.
-		It("does not check the body: the document's 200 schema does not compile in Prism", func() {
-			Expect(postUpdate(w.brokenProxy, demoJob)).To(BeEmpty())
+		It("reports a response violation naming result", func() {
+			got := postUpdate(w.brokenProxy, demoJob)
+			Expect(got).To(ContainElement(HaveField("Message", ContainSubstring("result"))))
 		})
 	})
 })
