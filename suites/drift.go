@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Include names the recorded values the cassette oracle compares although, by default,
@@ -212,7 +213,18 @@ func shown(v any) string {
 	if v == nil {
 		return t
 	}
+	if str, ok := v.(string); ok && len(str) > 77 {
+		// Shorten the text, not its quoted form, so the quotes still close.
+		cut := 74
+		for cut > 0 && !utf8.RuneStart(str[cut]) {
+			cut--
+		}
+		v = str[:cut] + "..."
+	}
 	b, _ := json.Marshal(v)
+	if _, ok := v.(string); ok {
+		return t + " " + string(b)
+	}
 	s := string(b)
 	if len(s) > 80 {
 		s = s[:77] + "..."
