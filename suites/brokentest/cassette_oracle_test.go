@@ -143,7 +143,9 @@ var _ = Describe("noticeconf verify --cassettes, the cassette oracle", func() {
 				}
 			},
 			"$.error: recorded null, got (absent)",
-			func(in *cassette.Interaction) bool { return in.Response.Code == http.StatusOK && in.Request.Method == http.MethodPost }),
+			func(in *cassette.Interaction) bool {
+				return in.Response.Code == http.StatusOK && in.Request.Method == http.MethodPost
+			}),
 		Entry("a JSON type: result a string, not an object",
 			func(r *http.Request, status *int, _ http.Header, m map[string]any) {
 				if *status == http.StatusOK && r.Method == http.MethodPost {
@@ -151,7 +153,9 @@ var _ = Describe("noticeconf verify --cassettes, the cassette oracle", func() {
 				}
 			},
 			`$.result: recorded object {"job_id":"48c66c6002964721be537cdc6ce0297b"}, got string "48c66c6002964721be537cdc6ce0297b"`,
-			func(in *cassette.Interaction) bool { return in.Response.Code == http.StatusOK && in.Request.Method == http.MethodPost }),
+			func(in *cassette.Interaction) bool {
+				return in.Response.Code == http.StatusOK && in.Request.Method == http.MethodPost
+			}),
 	)
 
 	When("the mock differs only in what the oracle ignores by default", func() {
