@@ -14,7 +14,11 @@ THIRDPARTY_TEST    = NOTICECONF_THIRDPARTY_REPORTS=$(abspath $(THIRDPARTY_REPORT
 FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzParse ./internal/replay:FuzzCanonicalJSON
 FUZZTIME     ?= 5s
 
-.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform clean thirdparty-deps thirdparty docs-mocks
+# The date the shipped cassettes carry in place of every wall-clock value (see
+# `noticeconf cassette normalize`); change it when regenerating them on purpose.
+CASSETTE_DATE ?= 2026-01-01T00:00:00Z
+
+.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform cassettes clean thirdparty-deps thirdparty docs-mocks
 
 all: build
 
@@ -80,10 +84,22 @@ docs-mocks: thirdparty-deps
 mock: build
 	$(BIN) mock
 
-## conform: the conformance suite against the built-in reference mock
-##   (VERIFY_FLAGS adds flags, e.g. VERIFY_FLAGS="--markdown-report out/verify.md")
+## conform: the conformance suite against the built-in reference mock; the shipped
+##   cassettes re-sent to the built-in mock (the cassette oracle); the conformance suite
+##   against the replay of the shipped cassettes
+##   (VERIFY_FLAGS adds flags to each run, e.g. VERIFY_FLAGS="-v")
 conform: build
+	@echo "== the documented contract, against the built-in reference mock"
 	$(BIN) verify $(VERIFY_FLAGS)
+	@echo "== the shipped cassettes, re-sent to the built-in reference mock"
+	$(BIN) verify --cassettes cassettes/reference-mock --cassettes cassettes/seed-example.yaml --label-filter cassette $(VERIFY_FLAGS)
+	@echo "== the documented contract, against the replay of the shipped cassettes"
+	$(BIN) verify --target replay:cassettes/reference-mock --fault-injection $(VERIFY_FLAGS)
+
+## cassettes: record cassettes/reference-mock/ again (the conformance suite through the
+##   recording proxy in front of the reference mock); re-running gives no diff
+cassettes: build
+	./cassettes/record-reference-mock.sh $(BIN) cassettes/reference-mock $(CASSETTE_DATE)
 
 clean:
 	rm -rf bin

@@ -18,6 +18,7 @@ func newCassetteCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newCassetteAuditCmd(e))
+	cmd.AddCommand(newCassetteNormalizeCmd(e))
 	return cmd
 }
 
@@ -31,7 +32,9 @@ values of X-Auth-Token, Authorization, X-Security-Token, X-Subject-Token, Cookie
 Set-Cookie that are not the placeholder ` + cassette.Redacted + `, secret query parameters,
 IAM-token-shaped strings, AK-shaped strings, "Signature=" followed by hex, and whatever
 --pattern adds. Each finding names the file, the interaction and the field, never the
-secret. Exit code 1 when anything is found, 2 when a file cannot be read or parsed.`,
+secret. A cassette without a provenance file (CASSETTE.provenance.json, which
+noticeconf record writes) is reported too. Exit code 1 when anything is found, 2 when
+a file cannot be read or parsed.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			var o audit.Options
@@ -49,13 +52,19 @@ secret. Exit code 1 when anything is found, 2 when a file cannot be read or pars
 			for _, f := range r.Findings {
 				fmt.Fprintln(e.stdout, f)
 			}
+			for _, f := range r.Provenance {
+				fmt.Fprintln(e.stdout, f)
+			}
 			switch {
 			case len(r.Files) == 0:
 				fmt.Fprintf(e.stdout, "no cassettes (*.yaml, *.yml) found in %s: nothing to audit\n", strings.Join(args, " "))
+			case len(r.Findings) == 0 && len(r.Provenance) == 0:
+				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): no secrets found, provenance complete\n", len(r.Files), r.Interactions)
 			case len(r.Findings) == 0:
-				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): no secrets found\n", len(r.Files), r.Interactions)
+				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): no secrets found; %d without provenance\n", len(r.Files), r.Interactions, len(r.Provenance))
+				return &exitError{code: exitFail, err: fmt.Errorf("%d cassette(s) without provenance", len(r.Provenance))}
 			default:
-				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): %d finding(s)\n", len(r.Files), r.Interactions, len(r.Findings))
+				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): %d finding(s); %d without provenance\n", len(r.Files), r.Interactions, len(r.Findings), len(r.Provenance))
 				return &exitError{code: exitFail, err: fmt.Errorf("%w: %d finding(s)", audit.ErrFindings, len(r.Findings))}
 			}
 			return nil

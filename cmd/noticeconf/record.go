@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/serve"
 	"github.com/noticeconf/noticeconf/proxy"
 )
@@ -25,7 +28,8 @@ func newRecordCmd(e *env) *cobra.Command {
 		Long: `Run the recording proxy. Interactions with the notice endpoints
 (/v3/jobs/notice/...) are written to --cassette as a go-vcr v3 cassette, secrets
 redacted before anything touches the disk, each one on disk before its response
-reaches the client. Other traffic passes through unrecorded (--record-all keeps it).
+reaches the client. Beside the cassette, CASSETTE.provenance.json says where it came
+from: the upstream, the date, noticeconf's version and the kinds of credentials used. Other traffic passes through unrecorded (--record-all keeps it).
 
 Reverse mode (--upstream URL): clients use the proxy as their endpoint, e.g. the SDK's
 WithEndpoint("http://127.0.0.1:8081").
@@ -82,6 +86,10 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 			if err != nil {
 				return usageErr(err)
 			}
+			prov, err := startProvenance(cfg, time.Now())
+			if err != nil {
+				return usageErr(errors.Join(err, p.Close()))
+			}
 			runErr := serve.Run(cmd.Context(), p, listen, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "recording to %s (%d interaction(s) in it)\n", p.Cassette(), p.Recorded())
@@ -92,6 +100,9 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 				}
 			})
 			closeErr := p.Close()
+			if closeErr == nil {
+				closeErr = finishProvenance(cfg.Cassette, prov)
+			}
 			if runErr != nil {
 				return usageErr(errors.Join(runErr, closeErr))
 			}
@@ -118,4 +129,42 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.BoolVar(&cfg.InsecureUpstream, "insecure-upstream", false, "do not verify the upstream's TLS certificate (warns on every start)")
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of more root certificates to trust for the upstream")
 	return cmd
+}
+
+// startProvenance writes the provenance file of a recording that starts at now. In
+// append mode an existing provenance is kept (its date is the first recording's).
+func startProvenance(cfg proxy.Config, now time.Time) (provenance.Provenance, error) {
+	upstream := cfg.Upstream
+	mode := "reverse"
+	if cfg.Forward {
+		mode = "forward"
+		if upstream == "" {
+			upstream = "forward proxy (HTTPS_PROXY); see hosts"
+		}
+	}
+	prov := provenance.New(upstream, now)
+	prov.Mode = mode
+	if cfg.Mode == proxy.ModeAppend {
+		if old, err := provenance.Read(cfg.Cassette); err == nil {
+			if old.Upstream != prov.Upstream && !strings.Contains(old.Upstream, prov.Upstream) {
+				old.Upstream += ", " + prov.Upstream
+			}
+			prov = old
+		}
+	}
+	if f, err := cassette.LoadFile(cfg.Cassette); err == nil {
+		prov.Observe(f)
+	}
+	return prov, provenance.Write(cfg.Cassette, prov)
+}
+
+// finishProvenance updates the provenance file with the hosts and kinds of
+// credentials of what was recorded.
+func finishProvenance(path string, prov provenance.Provenance) error {
+	f, err := cassette.LoadFile(path)
+	if err != nil {
+		return fmt.Errorf("provenance: %w", err)
+	}
+	prov.Observe(f)
+	return provenance.Write(path, prov)
 }

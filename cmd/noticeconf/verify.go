@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,8 +16,9 @@ import (
 
 func newVerifyCmd(e *env) *cobra.Command {
 	var (
-		o     verify.Options
-		fault bool
+		o                verify.Options
+		fault            bool
+		jobMap, includes []string
 	)
 	// A "replay:PATH" target is the replay server over the cassettes at PATH.
 	o.OpenReplay = func(_ context.Context, path string) (http.Handler, error) {
@@ -35,18 +37,30 @@ reason) and, on request, JUnit, JSON and Markdown files.
 
 Targets: "mock" (the default: the built-in reference mock, in-process, with its demo
 credentials), "replay:PATH" (the replay server over recorded cassettes), or a base
-URL such as http://127.0.0.1:8080 (then give credentials and --job-id).
+URL such as http://127.0.0.1:8080 (then give credentials and --job-id). A replay
+target gets the demo profile's credentials and job unless given others.
 
 Every check has a level: MUST (the vendor's API page) or SHOULD (the vendor's other
 docs, the official SDK, observed behaviour). Exit status: 0 when every MUST check
 passes (SHOULD failures are listed as warnings), 1 when a MUST check fails, 2 for a
 usage or configuration error, an unreachable target, or credentials it refuses.
 
+Recorded traffic (--cassettes PATH, a cassette or a directory of them, repeatable)
+adds, per recorded interaction, a check that re-sends the request with the target's
+own credentials and compares the answer with the recorded one (status exactly; JSON
+keys and types; status, error and error_code values; --include adds error_msg,
+request_id, X-Request-Id, Date and the job ids in result), and two checks of the
+recorded answer against the contract. --label-filter cassette runs only those.
+
 Secrets are best given through the environment: NOTICECONF_TOKEN, NOTICECONF_AK,
 NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 		Example: `  noticeconf verify
   NOTICECONF_TOKEN=... noticeconf verify --target http://127.0.0.1:8080 --job-id 48c66c6002964721be537cdc6ce0297b
-  noticeconf verify --label-filter '!stateful' --json-report out/verify.json`,
+  noticeconf verify --label-filter '!stateful' --json-report out/verify.json
+  noticeconf verify --cassettes cassettes/reference-mock --label-filter cassette
+  NOTICECONF_TOKEN=... noticeconf verify --target https://cloudbuild-ext.cn-north-4.myhuaweicloud.com \
+    --job-id 0123456789abcdef0123456789abcdef --cassettes cassettes/live \
+    --job-map 48c66c6002964721be537cdc6ce0297b=0123456789abcdef0123456789abcdef --label-filter cassette`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fromEnv(&o.Token, "NOTICECONF_TOKEN")
@@ -56,6 +70,13 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 			fromEnv(&o.ForbiddenToken, "NOTICECONF_FORBIDDEN_TOKEN")
 			if cmd.Flags().Changed("fault-injection") {
 				o.FaultInjection = &fault
+			}
+			var err error
+			if o.JobMap, err = verify.ParseJobMap(jobMap); err != nil {
+				return usageErr(err)
+			}
+			if o.Include, err = verify.ParseInclude(includes); err != nil {
+				return usageErr(err)
 			}
 			o.Logger = e.log
 			rep, err := verify.Run(cmd.Context(), o, e.stdout)
@@ -84,6 +105,9 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	f.StringArrayVar(&o.Skip, "skip", nil, "skip checks whose name matches this regular expression (repeatable)")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "stream Ginkgo's verbose output before the report")
 	f.DurationVar(&o.RequestTimeout, "timeout", 0, "bound on each request (default 10s)")
+	f.StringArrayVar(&o.Cassettes, "cassettes", nil, "cassette file or directory whose interactions are re-sent and compared (repeatable)")
+	f.StringArrayVar(&jobMap, "job-map", nil, "RECORDED=TARGET: send the recorded job id RECORDED as TARGET (repeatable)")
+	f.StringArrayVar(&includes, "include", nil, "also compare what --cassettes ignores by default: "+strings.Join(verify.IncludeNames(), ", ")+" (repeatable or comma-separated)")
 	f.StringVar(&o.JUnitReport, "junit-report", "", "also write the report as JUnit XML to this file")
 	f.StringVar(&o.JSONReport, "json-report", "", "also write the report as JSON to this file")
 	f.StringVar(&o.MarkdownReport, "markdown-report", "", "also write the report as Markdown to this file")

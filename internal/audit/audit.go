@@ -2,7 +2,7 @@
 // recording proxy redacts that are not the placeholder, secret query parameters,
 // IAM-token-shaped and AK-shaped strings, "Signature=" followed by hex, and any
 // pattern the caller adds. A finding names the file, the interaction and the field,
-// never the secret itself.
+// never the secret itself. Paths also reports cassettes without a provenance file.
 package audit
 
 import (
@@ -20,6 +20,7 @@ import (
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/proxy/redact"
 )
 
@@ -35,8 +36,12 @@ type Finding struct {
 	Rule string
 }
 
-// String formats f as "FILE: interaction N: FIELD: RULE".
+// String formats f as "FILE: interaction N: FIELD: RULE", or "FILE: FIELD: RULE" for a
+// finding about the whole cassette (Interaction < 0).
 func (f Finding) String() string {
+	if f.Interaction < 0 {
+		return fmt.Sprintf("%s: %s: %s", f.File, f.Field, f.Rule)
+	}
 	return fmt.Sprintf("%s: interaction %d: %s: %s", f.File, f.Interaction, f.Field, f.Rule)
 }
 
@@ -54,6 +59,9 @@ type Report struct {
 	Interactions int
 	// Findings are the secrets found, by file and interaction.
 	Findings []Finding
+	// Provenance are the cassettes without a valid provenance file (see package
+	// provenance), one finding each, with Interaction -1 and Field "provenance".
+	Provenance []Finding
 }
 
 type rule struct {
@@ -96,6 +104,9 @@ func Paths(paths []string, o Options) (Report, error) {
 			r.Files = append(r.Files, f)
 			r.Interactions += n
 			r.Findings = append(r.Findings, findings...)
+			if _, err := provenance.Read(f); err != nil {
+				r.Provenance = append(r.Provenance, Finding{File: f, Interaction: -1, Field: "provenance", Rule: provenanceRule(f, err)})
+			}
 		}
 	}
 	return r, nil
@@ -241,6 +252,15 @@ func textFields(i *vcr.Interaction) map[string]string {
 		}
 	}
 	return m
+}
+
+// provenanceRule says what is wrong with a cassette's provenance, without its path
+// (the finding names the file).
+func provenanceRule(path string, err error) string {
+	if errors.Is(err, provenance.ErrMissing) {
+		return "no provenance: want " + filepath.Base(provenance.PathFor(path)) + " beside it (noticeconf record writes one)"
+	}
+	return strings.TrimPrefix(err.Error(), "provenance of "+path+": ")
 }
 
 // ErrFindings is returned (wrapped) by callers that turn findings into a failure.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/audit"
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/provenance"
 )
 
 const (
@@ -136,4 +138,30 @@ var _ = Describe("Paths", func() {
 		Entry("a --pattern match", func(i *vcr.Interaction) { i.Request.Body = `{"webhook_secret":"whsec-zzyzx"}` },
 			"request.body", "--pattern", "whsec-zzyzx", `whsec-[a-z]+`),
 	)
+})
+
+var _ = Describe("Paths, provenance", func() {
+	It("reports a cassette without its provenance file, and not one with it", func() {
+		dir := GinkgoT().TempDir()
+		bare, kept := filepath.Join(dir, "bare.yaml"), filepath.Join(dir, "kept.yaml")
+		write(bare, clean())
+		write(kept, clean())
+		Expect(provenance.Write(kept, provenance.New("https://cloudbuild-ext.cn-north-4.myhuaweicloud.com", time.Now()))).To(Succeed())
+		r, err := audit.Paths([]string{dir}, audit.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Files).To(Equal([]string{bare, kept}), "the provenance file is not audited as a cassette")
+		Expect(r.Findings).To(BeEmpty())
+		Expect(r.Provenance).To(HaveLen(1))
+		Expect(r.Provenance[0].String()).To(Equal(bare + ": provenance: no provenance: want bare.yaml.provenance.json beside it (noticeconf record writes one)"))
+	})
+
+	It("reports a provenance file that lacks a field", func() {
+		path := filepath.Join(GinkgoT().TempDir(), "c.yaml")
+		write(path, clean())
+		Expect(os.WriteFile(provenance.PathFor(path), []byte(`{"version":1,"upstream":"x","tool":"hand-written","credentials":[]}`), 0o644)).To(Succeed())
+		r, err := audit.Paths([]string{path}, audit.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Provenance).To(HaveLen(1))
+		Expect(r.Provenance[0].Rule).To(Equal("provenance lacks recorded_at"))
+	})
 })

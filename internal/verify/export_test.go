@@ -13,7 +13,8 @@ import (
 const NotSelected = notSelected
 
 func (o Options) ResolveTarget(ctx context.Context) (suites.Target, string, func(), error) {
-	return o.target(ctx)
+	var rewind func()
+	return o.target(ctx, &rewind)
 }
 
 func (o Options) SuiteConfig() (types.SuiteConfig, error) { return o.suiteConfig() }

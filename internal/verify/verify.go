@@ -24,6 +24,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
+	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/mock"
 	"github.com/noticeconf/noticeconf/suites"
 )
@@ -33,6 +34,11 @@ const TargetMock = "mock"
 
 // ReplayPrefix starts a Target that selects the replay server over a cassette path.
 const ReplayPrefix = "replay:"
+
+// ReplayMissingJobID is the missing job id of a replay target when none is given: the
+// one `make cassettes` records the shipped cassettes with, so that their replay
+// answers the unknown-job check.
+const ReplayMissingJobID = "00000000000000000000000000000000"
 
 // Options configures a verify run. Secrets (Token, SK, ForbiddenToken) never reach the
 // output or the report files.
@@ -70,8 +76,19 @@ type Options struct {
 	JUnitReport, JSONReport, MarkdownReport string
 
 	// OpenReplay returns the replay server over the cassettes at path, for a
-	// "replay:PATH" target. If nil, replay targets are a usage error.
+	// "replay:PATH" target. If nil, replay targets are a usage error. A handler with
+	// a Reset method (replay.Handler) is rewound before the cassette oracle's first
+	// request.
 	OpenReplay func(ctx context.Context, path string) (http.Handler, error)
+
+	// Cassettes are cassette files or directories whose recorded interactions are
+	// re-sent to the target and compared (the cassette oracle, suites.DefineRecorded).
+	// Empty adds no such checks.
+	Cassettes []string
+	// JobMap maps recorded job ids to the target's, for the cassette oracle.
+	JobMap map[string]string
+	// Include adds values the cassette oracle ignores by default.
+	Include suites.Include
 
 	// Logger receives progress lines. If nil, nothing is logged.
 	Logger *slog.Logger
@@ -99,17 +116,30 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	t, name, stop, err := o.target(ctx)
+	var recorded []*cassette.File
+	if len(o.Cassettes) > 0 {
+		if recorded, err = cassette.LoadPaths(o.Cassettes...); err != nil {
+			return Report{}, fmt.Errorf("%w: --cassettes: %w", ErrUsage, err)
+		}
+	}
+	rt, err := o.resolve(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	defer stop()
+	t, name := rt.target, rt.name
+	defer rt.stop()
 	log.Info("checking target", "target", name)
 	if err := suites.Preflight(ctx, t); err != nil {
 		return Report{}, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	if err := suites.Define(t); err != nil {
 		return Report{}, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	if len(recorded) > 0 {
+		rec := suites.Recorded{Files: recorded, JobMap: o.JobMap, Include: o.Include, Rewind: rt.rewind}
+		if err := suites.DefineRecorded(t, rec); err != nil {
+			return Report{}, fmt.Errorf("%w: %w", ErrUsage, err)
+		}
 	}
 	var got types.Report
 	ginkgo.ReportAfterSuite("noticeconf verify report", func(r ginkgo.Report) { got = r })
@@ -168,9 +198,27 @@ func (o Options) suiteConfig() (types.SuiteConfig, error) {
 
 func firstLineOf(err error) string { return firstLine(err.Error()) }
 
+// resolved is a resolved target.
+type resolved struct {
+	target suites.Target
+	// name is the target's display name, without credentials.
+	name string
+	// stop stops what was started for the target.
+	stop func()
+	// rewind, if not nil, rewinds a replay target's repeats.
+	rewind func()
+}
+
+// resolve resolves o.Target.
+func (o Options) resolve(ctx context.Context) (resolved, error) {
+	var rewind func()
+	t, name, stop, err := o.target(ctx, &rewind)
+	return resolved{target: t, name: name, stop: stop, rewind: rewind}, err
+}
+
 // target resolves o.Target into a suites.Target, its display name, and a function that
-// stops what was started for it.
-func (o Options) target(ctx context.Context) (suites.Target, string, func(), error) {
+// stops what was started for it. For a replay target, *rewind is set to its Reset.
+func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, string, func(), error) {
 	timeout := o.RequestTimeout
 	if timeout == 0 {
 		timeout = suites.DefaultTimeout
@@ -204,14 +252,8 @@ func (o Options) target(ctx context.Context) (suites.Target, string, func(), err
 			return t, "", nil, err
 		}
 		// The demo profile's credentials and jobs, unless given.
-		if t.Token == "" && t.AK == "" {
-			t.Token, t.AK, t.SK = cfg.Tokens[0], cfg.Credentials[0].AK, cfg.Credentials[0].SK
-		}
-		if t.JobID == "" {
-			t.JobID = cfg.JobIDs[0]
-		}
-		if t.ForbiddenToken == "" {
-			t.ForbiddenToken = cfg.ForbiddenTokens[0]
+		if err := demoDefaults(&t); err != nil {
+			return t, "", nil, err
 		}
 		t.FaultInjection = fault(true)
 		base, stop, err := serveLocal(srv)
@@ -232,8 +274,16 @@ func (o Options) target(ctx context.Context) (suites.Target, string, func(), err
 		if err != nil {
 			return t, "", nil, fmt.Errorf("%w: --target %s: %w", ErrUsage, o.Target, err)
 		}
-		if err := needCredentials(t); err != nil {
+		if r, ok := h.(interface{ Reset() }); ok {
+			*rewind = r.Reset
+		}
+		// The shipped cassettes were recorded with the demo profile: use it unless
+		// told otherwise (the replay matches the kind of credentials, not the value).
+		if err := demoDefaults(&t); err != nil {
 			return t, "", nil, err
+		}
+		if t.MissingJobID == "" {
+			t.MissingJobID = ReplayMissingJobID
 		}
 		t.FaultInjection = fault(false)
 		base, stop, err := serveLocal(h)
@@ -259,6 +309,25 @@ func (o Options) target(ctx context.Context) (suites.Target, string, func(), err
 		shown.User = nil // never show a password
 		return t, shown.String(), func() {}, nil
 	}
+}
+
+// demoDefaults fills in the demo profile's credentials, job and forbidden token
+// where t has none.
+func demoDefaults(t *suites.Target) error {
+	cfg, err := mock.DefaultConfig()
+	if err != nil {
+		return err
+	}
+	if t.Token == "" && t.AK == "" {
+		t.Token, t.AK, t.SK = cfg.Tokens[0], cfg.Credentials[0].AK, cfg.Credentials[0].SK
+	}
+	if t.JobID == "" {
+		t.JobID = cfg.JobIDs[0]
+	}
+	if t.ForbiddenToken == "" {
+		t.ForbiddenToken = cfg.ForbiddenTokens[0]
+	}
+	return nil
 }
 
 func needCredentials(t suites.Target) error {
@@ -343,4 +412,54 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	return nil
+}
+
+// ParseJobMap parses --job-map values, RECORDED=TARGET, into a map.
+func ParseJobMap(pairs []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, p := range pairs {
+		from, to, ok := strings.Cut(p, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		if !ok || from == "" || to == "" {
+			return nil, usage("--job-map %q: want RECORDED=TARGET, two job ids", p)
+		}
+		if old, dup := m[from]; dup && old != to {
+			return nil, usage("--job-map: %s is mapped to both %s and %s", from, old, to)
+		}
+		m[from] = to
+	}
+	return m, nil
+}
+
+// IncludeNames are the names --include takes, each a value the cassette oracle
+// ignores by default.
+func IncludeNames() []string {
+	return []string{"error-msg", "request-id", "x-request-id", "date", "result-job-ids", "all"}
+}
+
+// ParseInclude parses --include values (names of IncludeNames, also comma-separated).
+func ParseInclude(names []string) (suites.Include, error) {
+	var in suites.Include
+	for _, v := range names {
+		for _, n := range strings.Split(v, ",") {
+			switch strings.TrimSpace(strings.ToLower(n)) {
+			case "error-msg":
+				in.ErrorMsg = true
+			case "request-id":
+				in.RequestID = true
+			case "x-request-id":
+				in.XRequestID = true
+			case "date":
+				in.Date = true
+			case "result-job-ids":
+				in.ResultJobIDs = true
+			case "all":
+				in = suites.Include{ErrorMsg: true, RequestID: true, XRequestID: true, Date: true, ResultJobIDs: true}
+			case "":
+			default:
+				return in, usage("--include %q: want one of %s", n, strings.Join(IncludeNames(), ", "))
+			}
+		}
+	}
+	return in, nil
 }

@@ -1,0 +1,200 @@
+// Package provenance says where a cassette came from: the upstream it recorded, when,
+// with which tool and version, and with which kinds of credentials. It lives in a
+// sidecar file beside the cassette, CASSETTE.provenance.json, so that the cassette
+// stays a plain go-vcr v3 file that go-vcr's Load, the replay loader and the
+// recording proxy's append mode all read unchanged.
+package provenance
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/version"
+)
+
+// Suffix is appended to a cassette's path to name its provenance file.
+const Suffix = ".provenance.json"
+
+// FormatVersion is the version of the provenance file's format.
+const FormatVersion = 1
+
+// Tool names the program that recorded a cassette.
+const (
+	// ToolRecord is `noticeconf record`, the recording proxy.
+	ToolRecord = "noticeconf record"
+	// ToolHandWritten marks a cassette written by hand from a document.
+	ToolHandWritten = "hand-written"
+)
+
+// Provenance is what a cassette's provenance file holds.
+type Provenance struct {
+	// Version is the file format's version, FormatVersion.
+	Version int `json:"version"`
+	// Upstream is the base URL the recorded traffic went to (scheme and host, never
+	// credentials or a query), or a short description when there was no single one.
+	Upstream string `json:"upstream"`
+	// Hosts are the hosts of the recorded requests, sorted. Empty for an empty cassette.
+	Hosts []string `json:"hosts,omitempty"`
+	// RecordedAt is when recording started, in UTC.
+	RecordedAt time.Time `json:"recorded_at"`
+	// Tool is the program that wrote the cassette (ToolRecord, ToolHandWritten, ...).
+	Tool string `json:"tool"`
+	// ToolVersion is noticeconf's version (internal/version) for ToolRecord.
+	ToolVersion string `json:"tool_version,omitempty"`
+	// Credentials are the kinds of credentials the recorded requests carried, sorted:
+	// "none", "token", "aksk". The values themselves are never recorded.
+	Credentials []cassette.AuthKind `json:"credentials"`
+	// Mode is how the recording proxy ran: "reverse" or "forward". Empty otherwise.
+	Mode string `json:"mode,omitempty"`
+	// Normalized lists the values replaced after recording to make the cassette
+	// reproducible (see Normalize), one line each. Empty when nothing was replaced.
+	Normalized []string `json:"normalized,omitempty"`
+	// Note is free text: anything a reader should know about the cassette.
+	Note string `json:"note,omitempty"`
+}
+
+// ErrMissing is returned (wrapped) by Read when a cassette has no provenance file.
+var ErrMissing = errors.New("no provenance file")
+
+// PathFor returns the provenance file's path of the cassette at path.
+func PathFor(path string) string { return path + Suffix }
+
+// New returns the provenance of a recording that starts now with `noticeconf record`.
+// upstream is shown without credentials, query or fragment.
+func New(upstream string, now time.Time) Provenance {
+	return Provenance{
+		Version:     FormatVersion,
+		Upstream:    CleanURL(upstream),
+		RecordedAt:  now.UTC().Truncate(time.Second),
+		Tool:        ToolRecord,
+		ToolVersion: version.Version,
+		Credentials: []cassette.AuthKind{},
+	}
+}
+
+// CleanURL returns s without user info, query or fragment; a string that is not an
+// absolute URL comes back unchanged.
+func CleanURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return s
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return strings.TrimRight(u.String(), "/")
+}
+
+// Observe sets Hosts and Credentials from the interactions of the cassette f.
+func (p *Provenance) Observe(f *cassette.File) {
+	hosts := map[string]bool{}
+	kinds := map[cassette.AuthKind]bool{}
+	for i := range f.Interactions {
+		in := &f.Interactions[i]
+		if u, err := url.Parse(in.Request.URL); err == nil && u.Host != "" {
+			hosts[u.Host] = true
+		} else if in.Request.Host != "" {
+			hosts[in.Request.Host] = true
+		}
+		kinds[cassette.AuthKindOf(in.Request.Headers)] = true
+	}
+	p.Hosts = sortedKeys(hosts)
+	p.Credentials = sortedKeys(kinds)
+}
+
+func sortedKeys[K ~string](m map[K]bool) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Check reports what a provenance lacks: the error names every missing field.
+func (p Provenance) Check() error {
+	var missing []string
+	if p.Version != FormatVersion {
+		missing = append(missing, fmt.Sprintf("version %d (want %d)", p.Version, FormatVersion))
+	}
+	if p.Upstream == "" {
+		missing = append(missing, "upstream")
+	}
+	if p.RecordedAt.IsZero() {
+		missing = append(missing, "recorded_at")
+	}
+	if p.Tool == "" {
+		missing = append(missing, "tool")
+	}
+	if p.Tool == ToolRecord && p.ToolVersion == "" {
+		missing = append(missing, "tool_version")
+	}
+	if p.Credentials == nil {
+		missing = append(missing, "credentials")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("provenance lacks %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// Read reads and checks the provenance of the cassette at path. It returns an error
+// wrapping ErrMissing when there is no provenance file.
+func Read(path string) (Provenance, error) {
+	var p Provenance
+	data, err := os.ReadFile(PathFor(path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return p, fmt.Errorf("%s: %w (want %s)", path, ErrMissing, filepath.Base(PathFor(path)))
+	}
+	if err != nil {
+		return p, fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return p, fmt.Errorf("provenance of %s: %s: not valid JSON: %w", path, filepath.Base(PathFor(path)), err)
+	}
+	if err := p.Check(); err != nil {
+		return p, fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Write writes p as the provenance file of the cassette at path, through a temporary
+// file renamed into place so that a reader never sees half of it.
+func Write(path string, p Provenance) error {
+	if p.Credentials == nil {
+		p.Credentials = []cassette.AuthKind{}
+	}
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	data = append(data, '\n')
+	dst := PathFor(path)
+	f, err := os.CreateTemp(filepath.Dir(dst), ".provenance-*")
+	if err != nil {
+		return fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	defer os.Remove(f.Name()) // fails harmlessly once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), dst); err != nil {
+		return fmt.Errorf("provenance of %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,250 @@
+package suites
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Include names the recorded values the cassette oracle compares although, by default,
+// it ignores them: they differ on every run or on every server.
+type Include struct {
+	// ErrorMsg compares error_msg text (by default only its presence and type).
+	ErrorMsg bool
+	// RequestID compares the body's top-level request_id (by default ignored,
+	// present or not).
+	RequestID bool
+	// XRequestID compares the X-Request-Id header (by default ignored).
+	XRequestID bool
+	// Date compares the Date header (by default ignored).
+	Date bool
+	// ResultJobIDs compares the job ids in result, after the job map (by default only
+	// their type).
+	ResultJobIDs bool
+}
+
+// Difference is one place where an answer departs from the recorded one.
+type Difference struct {
+	// Path is "status", "header NAME", or a JSON path into the body such as
+	// "$.error_code" ("$" is the whole body).
+	Path string
+	// Recorded and Got show the value at Path in each answer: a JSON value with its
+	// type, or "(absent)".
+	Recorded, Got string
+}
+
+func (d Difference) String() string {
+	return fmt.Sprintf("%s: recorded %s, got %s", d.Path, d.Recorded, d.Got)
+}
+
+// absent stands for a key or header that is not there.
+const absent = "(absent)"
+
+// answer is what the comparison reads of one response.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// comparer compares an answer with the recorded one.
+type comparer struct {
+	include Include
+	// isJobID reports whether a string is a job id (the contract's pattern).
+	isJobID func(string) bool
+	// mapJobID maps a recorded job id onto the target's (the job map).
+	mapJobID func(string) string
+}
+
+// compare lists every difference between the recorded answer and the one got that
+// the oracle cares about: the status (exactly), the JSON body's keys and types
+// everywhere, the values of status, error and error_code, and what c.include adds.
+func (c comparer) compare(rec, got answer) []Difference {
+	var out []Difference
+	if rec.status != got.status {
+		out = append(out, Difference{"status", statusText(rec.status), statusText(got.status)})
+	}
+	for _, h := range []struct {
+		name string
+		on   bool
+	}{{"X-Request-Id", c.include.XRequestID}, {"Date", c.include.Date}} {
+		if !h.on {
+			continue
+		}
+		r, g := headerShown(rec.header, h.name), headerShown(got.header, h.name)
+		if r != g {
+			out = append(out, Difference{"header " + h.name, r, g})
+		}
+	}
+	rv, rok := jsonValue(rec.body)
+	gv, gok := jsonValue(got.body)
+	switch {
+	case rok && gok:
+		c.walk(&out, "$", rv, gv)
+	case rok:
+		out = append(out, Difference{"$", shown(rv), "not JSON: " + quoteShort(got.body)})
+	case gok:
+		out = append(out, Difference{"$", "not JSON: " + quoteShort(rec.body), shown(gv)})
+	case len(bytes.TrimSpace(rec.body)) == 0 && len(bytes.TrimSpace(got.body)) != 0:
+		out = append(out, Difference{"$", "an empty body", quoteShort(got.body)})
+	case len(bytes.TrimSpace(rec.body)) != 0 && len(bytes.TrimSpace(got.body)) == 0:
+		out = append(out, Difference{"$", quoteShort(rec.body), "an empty body"})
+	}
+	return out
+}
+
+// valueKeys are the top-level members whose values, not only types, must be equal.
+func (c comparer) valueKey(key string) bool {
+	switch key {
+	case "status", "error", "error_code":
+		return true
+	case "error_msg":
+		return c.include.ErrorMsg
+	case "request_id":
+		return c.include.RequestID
+	}
+	return false
+}
+
+// walk compares rv and gv at path.
+func (c comparer) walk(out *[]Difference, path string, rv, gv any) {
+	if jsonType(rv) != jsonType(gv) {
+		*out = append(*out, Difference{path, shown(rv), shown(gv)})
+		return
+	}
+	switch r := rv.(type) {
+	case map[string]any:
+		g := gv.(map[string]any)
+		keys := make([]string, 0, len(r)+len(g))
+		for k := range r {
+			keys = append(keys, k)
+		}
+		for k := range g {
+			if _, ok := r[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if path == "$" && k == "request_id" && !c.include.RequestID {
+				continue
+			}
+			p := path + "." + k
+			rc, rin := r[k]
+			gc, gin := g[k]
+			switch {
+			case !gin:
+				*out = append(*out, Difference{p, shown(rc), absent})
+			case !rin:
+				*out = append(*out, Difference{p, absent, shown(gc)})
+			case path == "$" && c.valueKey(k):
+				if !jsonEqual(rc, gc) {
+					*out = append(*out, Difference{p, shown(rc), shown(gc)})
+				}
+			default:
+				c.walk(out, p, rc, gc)
+			}
+		}
+	case []any:
+		g := gv.([]any)
+		for i := 0; i < len(r) && i < len(g); i++ {
+			c.walk(out, fmt.Sprintf("%s[%d]", path, i), r[i], g[i])
+		}
+	case string:
+		if c.include.ResultJobIDs && underResult(path) && c.isJobID(r) && c.mapJobID(r) != gv.(string) {
+			*out = append(*out, Difference{path, shown(c.mapJobID(r)) + " (the recorded job id, mapped)", shown(gv)})
+		}
+	}
+}
+
+// underResult reports whether a JSON path is $.result or inside it.
+func underResult(path string) bool {
+	return path == "$.result" || strings.HasPrefix(path, "$.result.") || strings.HasPrefix(path, "$.result[")
+}
+
+// jsonValue decodes a body that is one JSON value.
+func jsonValue(b []byte) (any, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || !json.Valid(b) {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// jsonType names a decoded JSON value's type as JSON does.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case json.Number:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// jsonEqual reports whether two decoded JSON values are equal (numbers by their text).
+func jsonEqual(a, b any) bool {
+	ab, _ := json.Marshal(a)
+	bb, _ := json.Marshal(b)
+	return bytes.Equal(ab, bb)
+}
+
+// shown shows a decoded JSON value with its type: `string "x"`, `object {...}`, `null`.
+func shown(v any) string {
+	t := jsonType(v)
+	if v == nil {
+		return t
+	}
+	if str, ok := v.(string); ok && len(str) > 77 {
+		// Shorten the text, not its quoted form, so the quotes still close.
+		cut := 74
+		for cut > 0 && !utf8.RuneStart(str[cut]) {
+			cut--
+		}
+		v = str[:cut] + "..."
+	}
+	b, _ := json.Marshal(v)
+	if _, ok := v.(string); ok {
+		return t + " " + string(b)
+	}
+	s := string(b)
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return t + " " + s
+}
+
+func quoteShort(b []byte) string {
+	s := oneLine(b, 80)
+	return fmt.Sprintf("%q", s)
+}
+
+func headerShown(h http.Header, name string) string {
+	vs := h.Values(name)
+	if len(vs) == 0 {
+		return absent
+	}
+	return fmt.Sprintf("%q", strings.Join(vs, ", "))
+}
+
+func statusText(code int) string {
+	return strings.TrimSpace(fmt.Sprintf("%d %s", code, http.StatusText(code)))
+}
