@@ -253,7 +253,7 @@ var _ = Describe("noticeconf record faults", func() {
 				}
 				return err
 			}).WithTimeout(15 * time.Second).Should(HaveOccurred())
-			Consistently(s).WithTimeout(200 * time.Millisecond).ShouldNot(gexec.Exit(), "it must wait for the requests in flight")
+			Consistently(s).WithTimeout(200*time.Millisecond).ShouldNot(gexec.Exit(), "it must wait for the requests in flight")
 			once.Do(func() { close(release) })
 			for range n {
 				Expect(<-statuses).To(Equal(http.StatusOK))
