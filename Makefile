@@ -6,7 +6,7 @@ GOFILES        = $(shell git ls-files -co --exclude-standard '*.go')
 VERIFY_FLAGS  ?=
 
 # Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
-FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate
+FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzEncodeItem ./proxy/redact:FuzzRedact
 FUZZTIME     ?= 5s
 
 .PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform clean
