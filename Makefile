@@ -4,12 +4,18 @@ BIN           ?= bin/noticeconf
 STATICCHECK   ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOFILES        = $(shell git ls-files -co --exclude-standard '*.go')
 VERIFY_FLAGS  ?=
+# Where `make thirdparty` leaves the JSON reports that `make docs-mocks` reads.
+THIRDPARTY_REPORTS ?= out/thirdparty
+# npm writes this file on every install; it is newer than the lockfile after `npm ci`.
+THIRDPARTY_STAMP   = fixtures/thirdparty/node_modules/.package-lock.json
+THIRDPARTY_TEST    = NOTICECONF_THIRDPARTY_REPORTS=$(abspath $(THIRDPARTY_REPORTS)) $(GO) test -tags thirdparty -count=1 -timeout 5m ./suites/thirdparty/
 
 # Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
-FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzEncodeItem ./proxy/redact:FuzzRedact
+FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzParse ./internal/cassette:FuzzEncodeItem \
+                ./internal/replay:FuzzCanonicalJSON ./proxy/redact:FuzzRedact
 FUZZTIME     ?= 5s
 
-.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform clean
+.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform clean thirdparty-deps thirdparty docs-mocks
 
 all: build
 
@@ -18,8 +24,8 @@ build:
 	$(GO) build -o $(BIN) ./cmd/noticeconf
 
 ## test: formatting, vet, staticcheck, every test with the race detector, the cassette
-## audit and brief fuzzing
-test: lint unit cassette-audit fuzz
+## audit, brief fuzzing, and the third-party mocks (needs Node 20 and Java 17)
+test: lint unit cassette-audit fuzz thirdparty
 
 ## lint: gofmt, go vet and staticcheck (pinned, fetched through the module proxy)
 lint: fmt-check vet staticcheck
@@ -29,9 +35,11 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags thirdparty ./suites/thirdparty/...
 
 staticcheck:
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags thirdparty ./suites/thirdparty/...
 
 unit:
 	$(GO) test -race -count=1 ./...
@@ -51,6 +59,23 @@ soak:
 ## cassette-audit: fail if a committed cassette holds a secret
 cassette-audit:
 	$(GO) run ./cmd/noticeconf cassette audit cassettes/
+
+## thirdparty-deps: install the pinned Prism and WireMock (npm ci) when the lockfile changed
+thirdparty-deps: $(THIRDPARTY_STAMP)
+
+$(THIRDPARTY_STAMP): fixtures/thirdparty/package.json fixtures/thirdparty/package-lock.json
+	npm ci --prefix fixtures/thirdparty --no-audit --no-fund
+	touch $@
+
+## thirdparty: start Prism and WireMock on loopback, run noticeconf verify against each
+##   and assert every check's verdict (suites/thirdparty); reports go to THIRDPARTY_REPORTS
+thirdparty: thirdparty-deps
+	$(THIRDPARTY_TEST)
+
+## docs-mocks: write docs/mocks.md from the reports of a fresh third-party run
+docs-mocks: thirdparty-deps
+	$(THIRDPARTY_TEST) -args -ginkgo.skip='docs/mocks.md'
+	$(GO) run ./suites/thirdparty/mocksdoc -reports $(THIRDPARTY_REPORTS) -out docs/mocks.md
 
 ## mock: serve the reference mock on 127.0.0.1:8080 with the demo profile
 mock: build

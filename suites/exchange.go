@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/contract"
+	redactpkg "github.com/noticeconf/noticeconf/proxy/redact"
 )
 
 // maxBody caps the bytes read of a response body.
@@ -136,24 +136,8 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 	return x, nil
 }
 
-// secretHeaders are the headers whose values never reach a message or a report.
-var secretHeaders = []string{
-	contract.HeaderAuthToken, contract.HeaderAuthorization, contract.HeaderSecurityToken,
-	contract.HeaderSubjectToken, "Cookie", "Set-Cookie", "Proxy-Authorization",
-}
-
-// redact returns a copy of h with every secret value replaced by cassette.Redacted.
-func redact(h http.Header) http.Header {
-	out := h.Clone()
-	for _, k := range secretHeaders {
-		if vs, ok := out[http.CanonicalHeaderKey(k)]; ok {
-			for i := range vs {
-				vs[i] = cassette.Redacted
-			}
-		}
-	}
-	return out
-}
+// redact returns a copy of h with every secret value replaced by the placeholder.
+func redact(h http.Header) http.Header { return redactpkg.Headers(h) }
 
 // String shows the exchange as a person reads it: the request sent, the response got.
 func (x *Exchange) String() string {

@@ -82,6 +82,7 @@ against recorded real traffic.
   noticeconf verify           check a server against the contract, check by check
   noticeconf mock             serve the reference mock of the endpoint
   noticeconf record           record traffic to the endpoint into a cassette
+  noticeconf replay           serve recorded cassettes as the API, offline
   noticeconf ca               print the recording proxy's CA certificate and how to trust it
   noticeconf cassette audit   find secrets left in cassettes
   noticeconf version          print the version`,
@@ -93,6 +94,7 @@ against recorded real traffic.
 		newMockCmd(e),
 		newVerifyCmd(e),
 		newRecordCmd(e),
+		newReplayCmd(e),
 		newCACmd(e),
 		newCassetteCmd(e),
 	)

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/replay"
 	"github.com/noticeconf/noticeconf/internal/verify"
 )
 
@@ -14,10 +18,14 @@ func newVerifyCmd(e *env) *cobra.Command {
 		o     verify.Options
 		fault bool
 	)
-	// OpenReplay is the seam for `--target replay:PATH`: set it to the replay
-	// server's constructor (internal/replay) here. While it is nil, replay targets
-	// answer a usage error saying they are not available.
-	o.OpenReplay = nil
+	// A "replay:PATH" target is the replay server over the cassettes at PATH.
+	o.OpenReplay = func(_ context.Context, path string) (http.Handler, error) {
+		files, err := cassette.LoadPaths(path)
+		if err != nil {
+			return nil, err
+		}
+		return replay.New(files, replay.Options{Logger: e.log})
+	}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check a server of the notice update endpoint against the contract",

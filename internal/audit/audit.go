@@ -129,19 +129,17 @@ func cassetteFiles(p string) ([]string, error) {
 // File audits one cassette's bytes; name is used in the findings. It returns the
 // findings and the number of interactions.
 func File(name string, data []byte, o Options) ([]Finding, int, error) {
-	c, err := cassette.Parse(data)
+	c, err := cassette.Parse(name, data)
 	if err != nil {
-		return nil, 0, fmt.Errorf("audit %s: %w", name, err)
+		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
 	rules := builtinRules()
 	for _, p := range o.Patterns {
 		rules = append(rules, rule{name: fmt.Sprintf("matches --pattern %q", p.String()), re: p})
 	}
 	var out []Finding
-	for _, i := range c.Interactions {
-		if i == nil {
-			continue
-		}
+	for k := range c.Interactions {
+		i := &c.Interactions[k].Interaction
 		id := i.ID
 		add := func(field, what string) {
 			out = append(out, Finding{File: name, Interaction: id, Field: field, Rule: what})

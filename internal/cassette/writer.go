@@ -291,10 +291,6 @@ func parse(data []byte) (*vcr.Cassette, error) {
 	return &c, nil
 }
 
-// Parse decodes a cassette file's bytes as go-vcr's cassette.Load does (version 2
-// only). The returned cassette has no file name and no matcher.
-func Parse(data []byte) (*vcr.Cassette, error) { return parse(data) }
-
 // Path returns the cassette file's path.
 func (w *Writer) Path() string { return w.path }
 

@@ -95,8 +95,10 @@ var _ = Describe("noticeconf verify, the command", func() {
 				Expect(res.stderr).To(ContainSubstring(want))
 				Expect(res.stdout).To(BeEmpty())
 			},
-			Entry("a replay target while the replay server is not available", nil,
-				"the replay server is not available", "--target", "replay:cassettes"),
+			Entry("a replay target whose cassettes do not exist", []string{"NOTICECONF_TOKEN=t"},
+				"no-such-dir: cannot read", "--target", "replay:no-such-dir", "--job-id", "48c66c6002964721be537cdc6ce0297b"),
+			Entry("a replay target without a path", nil,
+				"needs a cassette file or directory", "--target", "replay:"),
 			Entry("a URL target without a job id", []string{"NOTICECONF_TOKEN=t"},
 				"--job-id", "--target", "http://127.0.0.1:9"),
 			Entry("a URL target without credentials", []string{"NOTICECONF_JOB_ID=48c66c6002964721be537cdc6ce0297b"},

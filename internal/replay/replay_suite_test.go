@@ -1,4 +1,4 @@
-package cassette_test
+package replay_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-func TestCassetteWriter(t *testing.T) {
+func TestReplay(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "internal/cassette writer")
+	RunSpecs(t, "replay server")
 }
