@@ -11,14 +11,21 @@ THIRDPARTY_STAMP   = fixtures/thirdparty/node_modules/.package-lock.json
 THIRDPARTY_TEST    = NOTICECONF_THIRDPARTY_REPORTS=$(abspath $(THIRDPARTY_REPORTS)) $(GO) test -tags thirdparty -count=1 -timeout 5m ./suites/thirdparty/
 
 # Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
-FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzParse ./internal/replay:FuzzCanonicalJSON
+FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzParse ./internal/cassette:FuzzEncodeItem \
+                ./internal/replay:FuzzCanonicalJSON ./internal/replay:FuzzReplayMatch ./proxy/redact:FuzzRedact
 FUZZTIME     ?= 5s
 
 # The date the shipped cassettes carry in place of every wall-clock value (see
 # `noticeconf cassette normalize`); change it when regenerating them on purpose.
 CASSETTE_DATE ?= 2026-01-01T00:00:00Z
 
-.PHONY: all build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform cassettes clean thirdparty-deps thirdparty docs-mocks
+# `make bench`: the benchmarks of internal/benchmarks, BENCH_COUNT runs each, summarised
+# by benchstat (pinned) into docs/benchmarks.md. Not part of `make test`.
+BENCHSTAT    ?= golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+BENCH_COUNT  ?= 6
+BENCH_RAW    ?= bin/bench.txt
+
+.PHONY: all bench build test lint fmt-check vet staticcheck unit fuzz soak cassette-audit mock conform cassettes clean thirdparty-deps thirdparty docs-mocks
 
 all: build
 
@@ -58,6 +65,13 @@ fuzz:
 ## soak: the long load tests (200 clients for 20 s against each server)
 soak:
 	NOTICECONF_SOAK=20s $(GO) test -race -count=1 -run 'UnderLoad' -v -timeout 30m ./...
+
+## bench: run the benchmarks BENCH_COUNT times and write docs/benchmarks.md
+bench:
+	@mkdir -p $(dir $(BENCH_RAW))
+	$(GO) test -run '^$$' -bench . -benchtime 1s -count $(BENCH_COUNT) -timeout 90m ./internal/benchmarks/ | tee $(BENCH_RAW)
+	$(GO) run $(BENCHSTAT) $(BENCH_RAW) > $(BENCH_RAW).stat
+	$(GO) run ./internal/benchmarks/cmd/benchreport -in $(BENCH_RAW) -benchstat $(BENCH_RAW).stat -out docs/benchmarks.md
 
 ## cassette-audit: fail if a committed cassette holds a secret
 cassette-audit:

@@ -8,7 +8,9 @@
 // at it) or as an HTTP(S) forward proxy for HTTPS_PROXY, built on goproxy, that
 // intercepts TLS with a CA of its own (LoadOrCreateCA) and serves only allow-listed
 // hosts. Failures of the proxy itself are answered with a JSON body that says so:
-// 403 for a host off the allow-list, 502 when the upstream cannot be reached.
+// 403 for a host off the allow-list, 413 for a request body over the limit, 502 when
+// the upstream cannot be reached or breaks off mid-response, 504 when it does not
+// answer within Config.ResponseHeaderTimeout.
 package proxy
 
 import (
@@ -61,6 +63,9 @@ const DefaultAllowHost = "*.myhuaweicloud.com"
 // DefaultMaxBodyBytes is the body size limit when Config.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = 32 << 20
 
+// DefaultResponseHeaderTimeout is Config.ResponseHeaderTimeout when it is zero.
+const DefaultResponseHeaderTimeout = 60 * time.Second
+
 // Config configures a Proxy.
 type Config struct {
 	// Upstream is the base URL of the API, e.g.
@@ -100,6 +105,15 @@ type Config struct {
 	// MaxBodyBytes caps a recorded body. A bigger request body is refused with 413; a
 	// bigger response is passed on but not recorded. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// FsyncBeforeResponse makes each interaction durable (fsynced) before its response
+	// is passed on. If false, each interaction is written to the cassette before its
+	// response is passed on, so that a crash of the proxy cannot lose it, and fsynced
+	// in the background right after, within cassette.DefaultMaxSyncLag (100 ms), so
+	// that the fsync is off the response path.
+	FsyncBeforeResponse bool
+	// ResponseHeaderTimeout is how long the proxy waits for the upstream's response
+	// headers before it answers 504 itself. If zero, DefaultResponseHeaderTimeout.
+	ResponseHeaderTimeout time.Duration
 	// Logger receives one line per interaction and the proxy's warnings. If nil,
 	// nothing is logged.
 	Logger *slog.Logger
@@ -117,6 +131,8 @@ type Proxy struct {
 	writer    *cassette.Writer
 	handler   http.Handler
 	maxBody   int64
+	// headerTimeout is the transport's ResponseHeaderTimeout.
+	headerTimeout time.Duration
 
 	mu       sync.Mutex
 	closed   bool
@@ -161,6 +177,11 @@ func New(cfg Config) (*Proxy, error) {
 		}
 		p.allow = append(p.allow, h)
 	}
+	headerTimeout := cfg.ResponseHeaderTimeout
+	if headerTimeout <= 0 {
+		headerTimeout = DefaultResponseHeaderTimeout
+	}
+	p.headerTimeout = headerTimeout
 	var err error
 	if p.redactor, err = redact.New(cfg.Redact); err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
@@ -172,7 +193,7 @@ func New(cfg Config) (*Proxy, error) {
 		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		TLSClientConfig:       &tls.Config{RootCAs: cfg.UpstreamRootCAs, InsecureSkipVerify: cfg.InsecureUpstream, MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 2 * time.Minute,
+		ResponseHeaderTimeout: headerTimeout,
 		IdleConnTimeout:       90 * time.Second,
 		MaxIdleConnsPerHost:   64,
 		ForceAttemptHTTP2:     true,
@@ -187,11 +208,12 @@ func New(cfg Config) (*Proxy, error) {
 			mode = cassette.Overwrite
 		}
 	}
-	if p.writer, err = cassette.OpenWriter(cfg.Cassette, mode); err != nil {
+	wopts := cassette.WriterOptions{SyncBehind: !cfg.FsyncBeforeResponse}
+	if p.writer, err = cassette.OpenWriterWith(cfg.Cassette, mode, wopts); err != nil {
 		if errors.Is(err, cassette.ErrExists) {
 			return nil, fmt.Errorf("proxy: %w; use --mode append to add to it or --force to overwrite it", err)
 		}
-		return nil, fmt.Errorf("proxy: %w", err)
+		return nil, fmt.Errorf("proxy: cannot write the cassette: %w", err)
 	}
 	var reverse http.Handler
 	if p.upstream != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,7 +21,7 @@ import (
 )
 
 // HeaderProxyError is set on every answer the proxy makes itself (403, 413, 502,
-// 503), so that nobody mistakes it for an answer of the API.
+// 503, 504), so that nobody mistakes it for an answer of the API.
 const HeaderProxyError = "X-Noticeconf-Proxy-Error"
 
 // errBodyTooLarge is returned by readAtMost when a body exceeds the limit.
@@ -109,13 +110,19 @@ func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, i
 	p.log.Info("interaction", attrs...)
 }
 
-// upstreamFailed is the 502 answered when the upstream cannot be reached.
+// upstreamFailed is the 502 answered when the upstream cannot be reached or breaks
+// off, or the 504 when it does not answer in time.
 func (p *Proxy) upstreamFailed(req *http.Request, err error) *http.Response {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // its URL may carry a secret query parameter
 	}
 	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", req.URL.Path, "err", err)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return errorResponse(req, http.StatusGatewayTimeout,
+			fmt.Sprintf("the recording proxy timed out waiting for the upstream %s (no response headers within %s): %v", req.URL.Host, p.headerTimeout, err))
+	}
 	return errorResponse(req, http.StatusBadGateway,
 		fmt.Sprintf("the recording proxy could not get an answer from the upstream %s (the API did not answer): %v", req.URL.Host, err))
 }

@@ -128,6 +128,8 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.StringArrayVar(&cfg.AllowHosts, "allow-host", nil, `forward mode: another host to proxy, "host", "*.domain" or with ":port" (repeatable)`)
 	f.BoolVar(&cfg.InsecureUpstream, "insecure-upstream", false, "do not verify the upstream's TLS certificate (warns on every start)")
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of more root certificates to trust for the upstream")
+	f.DurationVar(&cfg.ResponseHeaderTimeout, "response-header-timeout", proxy.DefaultResponseHeaderTimeout, "how long to wait for the upstream's response headers before answering 504")
+	f.BoolVar(&cfg.FsyncBeforeResponse, "fsync-before-response", false, "fsync each interaction before its response is passed on (default: written before, fsynced in the background within 100 ms)")
 	return cmd
 }
 

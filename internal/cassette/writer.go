@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"time"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 	"gopkg.in/yaml.v3"
@@ -39,15 +40,21 @@ var ErrExists = errors.New("cassette already exists")
 // Writer appends interactions to a go-vcr v3 cassette file (format version 2) so that
 // the file parses, with go-vcr's own cassette.Load, after every Append: the header is
 // written once, and each interaction is appended as one complete YAML sequence item in
-// a single write followed by an fsync. An Append costs the same whatever the size of
-// the cassette; nothing is ever rewritten.
+// a single write. An Append costs the same whatever the size of the cassette; nothing
+// is ever rewritten.
+//
+// By default each write is followed by an fsync before Append returns. With
+// WriterOptions.SyncBehind, Append returns once the write is done (in the file, where
+// the death of the process can no longer lose it) and a background goroutine makes it
+// durable with an fsync within WriterOptions.MaxSyncLag, off the caller's path.
 //
 // Appends from many goroutines are safe. Concurrent appends are committed together
-// (one write and one fsync for all of them), and ids are given in the order the
+// (one write, and one fsync, for all of them), and ids are given in the order the
 // interactions reach the Writer. The caller must call Close when finished.
 type Writer struct {
 	path string
 	f    *os.File
+	opts WriterOptions
 
 	mu       sync.Mutex
 	nextID   int
@@ -56,7 +63,32 @@ type Writer struct {
 	closed   bool
 	syncs    int
 	idle     *sync.Cond // signalled when flushing turns false
+
+	// Sync-behind state, guarded by mu.
+	written, synced int64      // batches written, batches known durable
+	unsyncedSince   time.Time  // when the oldest write not yet durable was made
+	syncErr         error      // the first failed background fsync
+	syncedCond      *sync.Cond // signalled when synced moves
+	kick            chan struct{}
+	syncerDone      chan struct{}
 }
+
+// WriterOptions tunes a Writer. The zero value fsyncs every commit before Append
+// returns.
+type WriterOptions struct {
+	// SyncBehind lets Append return once its interaction is written to the file and
+	// fsyncs in the background, a twentieth of MaxSyncLag after a write is first
+	// pending (one fsync covers the writes of that window). If false, Append returns
+	// only after the fsync.
+	SyncBehind bool
+	// MaxSyncLag bounds how far durability may fall behind with SyncBehind: an Append
+	// that finds a write older than MaxSyncLag still waiting for its fsync waits for
+	// that fsync before it writes. If zero, DefaultMaxSyncLag.
+	MaxSyncLag time.Duration
+}
+
+// DefaultMaxSyncLag is WriterOptions.MaxSyncLag when it is zero.
+const DefaultMaxSyncLag = 100 * time.Millisecond
 
 // pendingItem is one encoded interaction waiting for its write and fsync.
 type pendingItem struct {
@@ -69,10 +101,15 @@ type pendingItem struct {
 // cassette; a last interaction cut short by a crash is dropped (the file is truncated
 // to the end of the last complete one).
 func OpenWriter(path string, mode WriteMode) (*Writer, error) {
+	return OpenWriterWith(path, mode, WriterOptions{})
+}
+
+// OpenWriterWith is OpenWriter with options.
+func OpenWriterWith(path string, mode WriteMode, opts WriterOptions) (*Writer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
 	}
-	w := newWriter(path, nil, 0)
+	w := newWriter(path, nil, 0, opts)
 	var err error
 	switch mode {
 	case CreateNew:
@@ -83,7 +120,7 @@ func OpenWriter(path string, mode WriteMode) (*Writer, error) {
 	case Overwrite:
 		w.f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
 	case Append:
-		return openAppend(path)
+		return openAppend(path, opts)
 	default:
 		return nil, fmt.Errorf("cassette %s: unknown write mode %d", path, mode)
 	}
@@ -94,13 +131,70 @@ func OpenWriter(path string, mode WriteMode) (*Writer, error) {
 		_ = w.f.Close()
 		return nil, err
 	}
+	w.startSyncer()
 	return w, nil
 }
 
-func newWriter(path string, f *os.File, nextID int) *Writer {
-	w := &Writer{path: path, f: f, nextID: nextID}
+func newWriter(path string, f *os.File, nextID int, opts WriterOptions) *Writer {
+	if opts.MaxSyncLag <= 0 {
+		opts.MaxSyncLag = DefaultMaxSyncLag
+	}
+	w := &Writer{path: path, f: f, nextID: nextID, opts: opts}
 	w.idle = sync.NewCond(&w.mu)
+	w.syncedCond = sync.NewCond(&w.mu)
 	return w
+}
+
+// startSyncer starts the background fsync goroutine of a sync-behind Writer.
+func (w *Writer) startSyncer() {
+	if !w.opts.SyncBehind {
+		return
+	}
+	w.kick = make(chan struct{}, 1)
+	w.syncerDone = make(chan struct{})
+	go w.syncer()
+}
+
+// syncer fsyncs whenever writes are pending, until kick is closed; then once more if
+// anything is left. It lets a twentieth of MaxSyncLag pass between the first pending
+// write and its fsync, so that one fsync covers the writes of that window.
+func (w *Writer) syncer() {
+	defer close(w.syncerDone)
+	window := time.NewTimer(0)
+	defer window.Stop()
+	for range w.kick {
+		window.Reset(w.opts.MaxSyncLag / 20)
+		<-window.C
+		w.syncPending()
+	}
+	w.syncPending()
+}
+
+// syncPending fsyncs the writes made so far, if any are not yet durable.
+func (w *Writer) syncPending() {
+	w.mu.Lock()
+	target := w.written
+	if target == w.synced {
+		w.mu.Unlock()
+		return
+	}
+	w.syncs++
+	w.mu.Unlock()
+	start := time.Now()
+	err := w.f.Sync()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.synced = target
+	if err != nil && w.syncErr == nil {
+		w.syncErr = fmt.Errorf("cassette %s: fsync: %w", w.path, err)
+	}
+	if w.synced == w.written {
+		w.unsyncedSince = time.Time{}
+	} else {
+		// Writes made during the fsync: none is older than its start.
+		w.unsyncedSince = start
+	}
+	w.syncedCond.Broadcast()
 }
 
 // start writes the header of a new, empty file and makes it and its directory entry
@@ -115,10 +209,10 @@ func (w *Writer) start() error {
 	return syncDir(filepath.Dir(w.path))
 }
 
-func openAppend(path string) (*Writer, error) {
+func openAppend(path string, opts WriterOptions) (*Writer, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(data) == 0) {
-		return OpenWriter(path, Overwrite)
+		return OpenWriterWith(path, Overwrite, opts)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
@@ -131,7 +225,7 @@ func openAppend(path string) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
 	}
-	w := newWriter(path, f, n)
+	w := newWriter(path, f, n, opts)
 	if keep < len(data) {
 		if err := f.Truncate(int64(keep)); err != nil {
 			_ = f.Close()
@@ -142,6 +236,7 @@ func openAppend(path string) (*Writer, error) {
 			return nil, fmt.Errorf("cassette %s: sync: %w", path, err)
 		}
 	}
+	w.startSyncer()
 	return w, nil
 }
 
@@ -208,7 +303,9 @@ func (w *Writer) Len() int {
 }
 
 // Append encodes i, gives it the next id (i.ID is overwritten), and returns once it is
-// written and fsynced. The caller must not change i during the call.
+// written and fsynced, or, with SyncBehind, once it is written (its fsync follows at
+// once in the background; a failed background fsync fails the next Appends and Close).
+// The caller must not change i during the call.
 func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 	item, err := encodeItem(i)
 	if err != nil {
@@ -216,9 +313,20 @@ func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 	}
 	p := &pendingItem{done: make(chan error, 1)}
 	w.mu.Lock()
+	if w.opts.SyncBehind {
+		// Back-pressure: durability must not fall further behind than MaxSyncLag.
+		for !w.closed && !w.unsyncedSince.IsZero() && time.Since(w.unsyncedSince) > w.opts.MaxSyncLag && w.syncErr == nil {
+			w.syncedCond.Wait()
+		}
+	}
 	if w.closed {
 		w.mu.Unlock()
 		return 0, fmt.Errorf("cassette %s: %w", w.path, ErrWriterClosed)
+	}
+	if w.syncErr != nil {
+		err := w.syncErr
+		w.mu.Unlock()
+		return 0, err
 	}
 	id := w.nextID
 	w.nextID++
@@ -241,7 +349,9 @@ func (w *Writer) flushLocked() {
 	for len(w.queue) > 0 {
 		batch := w.queue
 		w.queue = nil
-		w.syncs++
+		if !w.opts.SyncBehind {
+			w.syncs++
+		}
 		w.mu.Unlock()
 		size := 0
 		for _, p := range batch {
@@ -252,7 +362,7 @@ func (w *Writer) flushLocked() {
 			buf = append(buf, p.data...)
 		}
 		_, err := w.f.Write(buf)
-		if err == nil {
+		if err == nil && !w.opts.SyncBehind {
 			err = w.f.Sync()
 		}
 		if err != nil {
@@ -262,21 +372,44 @@ func (w *Writer) flushLocked() {
 			p.done <- err
 		}
 		w.mu.Lock()
+		if w.opts.SyncBehind && err == nil {
+			w.written++
+			if w.unsyncedSince.IsZero() {
+				w.unsyncedSince = time.Now()
+			}
+			select {
+			case w.kick <- struct{}{}:
+			default: // the syncer is already due to run
+			}
+		}
 	}
 	w.flushing = false
 	w.idle.Broadcast()
 }
 
-// Syncs returns how many write+fsync commits the Writer has made. Concurrent Appends
-// share one, so Syncs is at most the number of Appends.
+// Syncs returns how many fsyncs of appended interactions the Writer has made.
+// Concurrent Appends share one, so Syncs is at most the number of Appends.
 func (w *Writer) Syncs() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.syncs
 }
 
-// Close waits for the commit in progress, if any, and closes the file. Appends after
-// Close fail with ErrWriterClosed. Close is safe to call more than once.
+// Sync waits until every interaction appended so far is durable: it returns at once
+// without SyncBehind, and otherwise waits for the background fsync. It returns the
+// error of a failed background fsync.
+func (w *Writer) Sync() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for w.opts.SyncBehind && w.synced < w.written && w.syncErr == nil {
+		w.syncedCond.Wait()
+	}
+	return w.syncErr
+}
+
+// Close waits for the commit in progress, if any, makes every write durable and
+// closes the file. It returns the error of a failed background fsync, if any. Appends
+// after Close fail with ErrWriterClosed. Close is safe to call more than once.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	if w.closed {
@@ -288,10 +421,18 @@ func (w *Writer) Close() error {
 		w.idle.Wait()
 	}
 	w.mu.Unlock()
-	if err := w.f.Close(); err != nil {
-		return fmt.Errorf("cassette %s: close: %w", w.path, err)
+	var syncErr error
+	if w.opts.SyncBehind {
+		close(w.kick)
+		<-w.syncerDone
+		w.mu.Lock()
+		syncErr = w.syncErr
+		w.mu.Unlock()
 	}
-	return nil
+	if err := w.f.Close(); err != nil {
+		return errors.Join(syncErr, fmt.Errorf("cassette %s: close: %w", w.path, err))
+	}
+	return syncErr
 }
 
 // idLine is the first line of an encoded item; withID replaces its number.
@@ -301,8 +442,17 @@ var idLine = []byte("- id: 0\n")
 // last field of an Interaction.
 var lastLine = []byte("    duration: ")
 
-// encodeItem encodes i as a one-item YAML sequence whose first line is "- id: 0".
+// encodeItem encodes i as a one-item YAML sequence whose first line is "- id: 0",
+// as yaml.v3 does, through encodeFast when it can.
 func encodeItem(i *vcr.Interaction) ([]byte, error) {
+	if out, ok := encodeFast(i); ok {
+		return out, nil
+	}
+	return encodeYAML(i)
+}
+
+// encodeYAML is encodeItem through yaml.v3.
+func encodeYAML(i *vcr.Interaction) ([]byte, error) {
 	c := *i
 	c.ID = 0
 	out, err := yaml.Marshal([]*vcr.Interaction{&c})

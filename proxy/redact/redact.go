@@ -72,8 +72,9 @@ func IsSecretQueryName(name string) bool {
 }
 
 // urlSecretRE finds secret query parameters inside free text (a webhook URL in a JSON
-// body, a Location header): group 1 is "name=", group 2 the value.
-var urlSecretRE = regexp.MustCompile(`(?i)([?&;][a-z0-9_.\-]*(?:token|signature|secret|password|passwd|credential|access[_-]?key|api[_-]?key)[a-z0-9_.\-]*=)([^&#\s"'\\<>]+)`)
+// body, a Location header), named as IsSecretQueryName tells: group 1 is "name=",
+// group 2 the value.
+var urlSecretRE = regexp.MustCompile(`(?i)([?&;](?:[a-z0-9_.\-]*(?:token|signature|secret|password|passwd|credential|access[_.\-]?key|api[_.\-]?key|session[_.\-]?key|auth)[a-z0-9_.\-]*|ak|sk|key|sig)=)([^&#\s"'\\<>]+)`)
 
 // Config says what to redact beyond the defaults.
 type Config struct {

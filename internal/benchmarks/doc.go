@@ -1,0 +1,10 @@
+// Package benchmarks measures noticeconf against baselines run on the same machine in
+// the same process: the recording proxy against a request sent directly, through a
+// bare httputil.ReverseProxy and through go-vcr's recorder (BenchmarkProxy); the
+// replay server's lookup against go-vcr's recorder in replay mode (BenchmarkReplay);
+// persisting an interaction against go-vcr's Save (BenchmarkPersist); loading a
+// cassette against go-vcr's cassette.Load (BenchmarkLoad10k); and a full verify run
+// (BenchmarkVerify). `make bench` runs them several times and writes
+// docs/benchmarks.md with the ratios (cmd/benchreport). Apart from that command, the
+// package holds no code outside its tests.
+package benchmarks

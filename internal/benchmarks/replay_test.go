@@ -1,0 +1,121 @@
+package benchmarks
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"gopkg.in/dnaeon/go-vcr.v3/recorder"
+
+	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/replay"
+)
+
+// replaySizes are the cassette sizes the replay benchmarks compare.
+var replaySizes = []int{10, 1_000, 10_000, 100_000}
+
+// discard is a ResponseWriter that keeps nothing, so the benchmark measures replay.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// replayRequests are the recorded requests as a client sends them to the replay
+// server: live-looking credentials, and the body's keys in another order than
+// recorded.
+type replayRequests struct{ urls, bodies []string }
+
+func newReplayRequests(n int) *replayRequests {
+	rr := &replayRequests{urls: make([]string, n), bodies: make([]string, n)}
+	for i := range n {
+		rr.urls[i] = "http://127.0.0.1:8082/v3/jobs/notice/" + benchJob(i) + "/update"
+		rr.bodies[i] = fmt.Sprintf(`{"param_config":"cfg-%d","notice_type":"MAIL","enabled_event_type_names":["buildJobSuccess","buildJobFail"]}`, i)
+	}
+	return rr
+}
+
+func (rr *replayRequests) request(i int) *http.Request {
+	r, _ := http.NewRequest(http.MethodPost, rr.urls[i], strings.NewReader(rr.bodies[i]))
+	r.Header = http.Header{
+		"Content-Type":  {"application/json"},
+		"Authorization": {"SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;x-sdk-date, Signature=abc"},
+		"X-Sdk-Date":    {"20261126T200000Z"},
+	}
+	return r
+}
+
+// replayHandler loads a cassette of n interactions with noticeconf's loader and
+// returns the replay handler over it.
+func replayHandler(b *testing.B, n int) *replay.Handler {
+	b.Helper()
+	files, err := cassette.LoadPaths(writeCassette(b, n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := replay.New(files, replay.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// BenchmarkReplay answers one recorded request per op, picked all over the cassette,
+// in process: noticeconf's replay handler (canonicalising the request, the indexed
+// lookup and writing the answer) from one goroutine and from many, against go-vcr v3's
+// recorder in replay mode over the same cassette file (its default method and URL
+// matcher, a scan under its lock). go-vcr is measured up to 10k interactions: loading
+// 100k takes it longer than a benchmark should.
+func BenchmarkReplay(b *testing.B) {
+	for _, n := range replaySizes {
+		b.Run(fmt.Sprintf("server=noticeconf/n=%d", n), func(b *testing.B) {
+			h := replayHandler(b, n)
+			rr := newReplayRequests(n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				w := &discard{h: http.Header{}}
+				h.ServeHTTP(w, rr.request((i*7919)%n))
+			}
+		})
+		b.Run(fmt.Sprintf("server=noticeconf-parallel/n=%d", n), func(b *testing.B) {
+			h := replayHandler(b, n)
+			rr := newReplayRequests(n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for i := 0; pb.Next(); i++ {
+					h.ServeHTTP(&discard{h: http.Header{}}, rr.request((i*7919)%n))
+				}
+			})
+		})
+		if n > 10_000 {
+			continue
+		}
+		b.Run(fmt.Sprintf("server=govcr/n=%d", n), func(b *testing.B) {
+			path := writeCassette(b, n)
+			rec, err := recorder.NewWithOptions(&recorder.Options{
+				CassetteName:       strings.TrimSuffix(path, ".yaml"),
+				Mode:               recorder.ModeReplayOnly,
+				SkipRequestLatency: true,
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rec.SetReplayableInteractions(true)
+			reqs := make([]*http.Request, n)
+			for i := range reqs {
+				reqs[i], _ = http.NewRequest(http.MethodPost, apiBase+"/v3/jobs/notice/"+benchJob(i)+"/update", nil)
+			}
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				resp, err := rec.RoundTrip(reqs[(i*7919)%n])
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = resp.Body.Close()
+			}
+		})
+	}
+}
