@@ -74,6 +74,9 @@ var _ = Describe("Writer", func() {
 				"\xff\xfe not utf-8 \x00 bytes",
 				"trailing spaces   \nlast line without newline   ",
 				`"quoted" 'single' #hash: colon`,
+				"\n",
+				"\n\n",
+				" \n ",
 			}
 			w, err := cassette.OpenWriter(path, cassette.CreateNew)
 			Expect(err).NotTo(HaveOccurred())
