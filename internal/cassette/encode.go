@@ -228,9 +228,13 @@ func (e *fastEncoder) literal(col int, s string) {
 // specialWords are plain scalars yaml.v3 quotes because they would read back as
 // booleans or null (YAML 1.1 and 1.2 alike), compared lower-cased.
 func isSpecialWord(s string) bool {
-	switch strings.ToLower(s) {
-	case "y", "yes", "n", "no", "true", "false", "on", "off", "null":
-		return true
+	if len(s) > len("false") {
+		return false
+	}
+	for _, w := range [...]string{"y", "yes", "n", "no", "true", "false", "on", "off", "null"} {
+		if strings.EqualFold(s, w) {
+			return true
+		}
 	}
 	return false
 }

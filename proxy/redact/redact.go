@@ -266,7 +266,7 @@ func redactURL(u string) (string, []string) {
 
 // redactText replaces secret query parameters of URLs inside free text.
 func redactText(s string) (string, []string) {
-	if !strings.ContainsAny(s, "?&;") {
+	if !strings.ContainsRune(s, '=') || !strings.ContainsAny(s, "?&;") {
 		return s, nil
 	}
 	var found []string
@@ -295,6 +295,20 @@ func (r *Redactor) body(b string) (string, []string) {
 	return b, append(found, s...)
 }
 
+// replacer replaces each of olds, longest first, by the placeholder. It does what a
+// strings.Replacer would, without building one per interaction: there are seldom more
+// than two secrets.
+type replacer []string
+
+func (olds replacer) Replace(s string) string {
+	for _, o := range olds {
+		if strings.Contains(s, o) {
+			s = strings.ReplaceAll(s, o, cassette.Redacted)
+		}
+	}
+	return s
+}
+
 // scrub replaces every remaining occurrence of the secret values in i.
 func scrub(i *vcr.Interaction, secrets []string) {
 	var olds []string
@@ -309,11 +323,7 @@ func scrub(i *vcr.Interaction, secrets []string) {
 	}
 	// Longest first, so a secret that contains another is replaced whole.
 	sort.Slice(olds, func(a, b int) bool { return len(olds[a]) > len(olds[b]) })
-	pairs := make([]string, 0, 2*len(olds))
-	for _, s := range olds {
-		pairs = append(pairs, s, cassette.Redacted)
-	}
-	rep := strings.NewReplacer(pairs...)
+	rep := replacer(olds)
 	i.Request.URL = rep.Replace(i.Request.URL)
 	i.Request.RequestURI = rep.Replace(i.Request.RequestURI)
 	i.Request.Host = rep.Replace(i.Request.Host)
