@@ -288,9 +288,26 @@ func (p *Proxy) newReverse() http.Handler {
 			p.log.Warn("proxy error", "method", r.Method, "path", r.URL.Path, "err", err)
 			writeError(w, r, http.StatusBadGateway, "the proxy failed to pass the answer on: "+err.Error())
 		},
-		ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),
+		ErrorLog:   slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),
+		BufferPool: newBufferPool(),
 	}
 }
+
+// bufferPool lends the 32 KiB buffers ReverseProxy copies response bodies through, so
+// that a recorded request does not allocate one each.
+type bufferPool struct{ p sync.Pool }
+
+var _ httputil.BufferPool = (*bufferPool)(nil)
+
+func newBufferPool() *bufferPool {
+	return &bufferPool{p: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+}
+
+// Get returns a buffer from the pool.
+func (b *bufferPool) Get() []byte { return *b.p.Get().(*[]byte) }
+
+// Put returns buf to the pool.
+func (b *bufferPool) Put(buf []byte) { b.p.Put(&buf) }
 
 // newForward returns the forward proxy. reverse, if not nil, serves requests that are
 // not proxy requests.
