@@ -370,10 +370,24 @@ func yamlKeyCompare(a, b string) int {
 	if a == b {
 		return 0
 	}
-	if yamlKeyLess([]rune(a), []rune(b)) {
+	var abuf, bbuf [64]rune
+	if yamlKeyLess(runes(a, &abuf), runes(b, &bbuf)) {
 		return -1
 	}
 	return 1
+}
+
+// runes returns s as runes, in buf when it fits (header names do), so that sorting
+// keys does not allocate.
+func runes(s string, buf *[64]rune) []rune {
+	if len(s) > len(buf) {
+		return []rune(s)
+	}
+	out := buf[:0]
+	for _, r := range s {
+		out = append(out, r)
+	}
+	return out
 }
 
 func yamlKeyLess(ar, br []rune) bool {
