@@ -67,6 +67,21 @@ func (r Result) HeapStopsGrowing(factor float64) bool {
 	return float64(slices.Max(r.HeapSamples[n/2:])) <= float64(firstPeak)*factor
 }
 
+// Err returns what makes the run a failure, or nil: a failed request, fewer than
+// minRequests requests completed, or a live heap that kept growing (past twice its
+// first-half peak).
+func (r Result) Err(minRequests int64) error {
+	switch {
+	case r.Failures > 0:
+		return fmt.Errorf("%d of %d requests failed; first: %s", r.Failures, r.Requests, r.FirstFailure)
+	case r.Requests < minRequests:
+		return fmt.Errorf("only %d requests completed, want at least %d", r.Requests, minRequests)
+	case !r.HeapStopsGrowing(2):
+		return fmt.Errorf("live heap kept growing: %v", r.HeapSamples)
+	}
+	return nil
+}
+
 func (r Result) String() string {
 	return fmt.Sprintf("%d requests, %d failed, %.0f req/s, p50 %s, p99 %s", r.Requests, r.Failures,
 		r.RequestsPerSecond(), r.P50, r.P99)

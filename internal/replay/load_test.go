@@ -95,14 +95,8 @@ func TestReplayUnderLoad(t *testing.T) {
 		},
 	})
 	t.Logf("replay server under load: %s", res)
-	if res.Failures > 0 {
-		t.Fatalf("%d of %d requests failed; first: %s", res.Failures, res.Requests, res.FirstFailure)
-	}
-	if res.Requests < int64(clients) {
-		t.Fatalf("only %d requests completed", res.Requests)
-	}
-	if !res.HeapStopsGrowing(2) {
-		t.Fatalf("live heap kept growing: %v", res.HeapSamples)
+	if err := res.Err(int64(clients)); err != nil {
+		t.Fatal(err)
 	}
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
