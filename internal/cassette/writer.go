@@ -356,13 +356,16 @@ func (w *Writer) flushLocked() {
 			w.syncs++
 		}
 		w.mu.Unlock()
-		size := 0
-		for _, p := range batch {
-			size += len(p.data)
-		}
-		buf := make([]byte, 0, size)
-		for _, p := range batch {
-			buf = append(buf, p.data...)
+		buf := batch[0].data
+		if len(batch) > 1 {
+			size := 0
+			for _, p := range batch {
+				size += len(p.data)
+			}
+			buf = make([]byte, 0, size)
+			for _, p := range batch {
+				buf = append(buf, p.data...)
+			}
 		}
 		_, err := w.f.Write(buf)
 		if err == nil && !w.opts.SyncBehind {
