@@ -23,7 +23,7 @@ func newReplayCmd(e *env) *cobra.Command {
 		Long: fmt.Sprintf(`Serve recorded go-vcr v3 cassettes as the API: every request gets the answer
 recorded for it (status, headers and body byte for byte), for any client.
 
---cassette takes a file or a directory (every *.yaml and *.yml file in it) and can be
+--cassette takes a file or a directory (every *.yaml and *.yml file in it and below it) and can be
 repeated. A request matches a recording on method, path, query (any parameter order),
 body (as canonical JSON when it is JSON, byte for byte otherwise) and the kind of
 authentication (none, X-Auth-Token or AK/SK); credential values are ignored.

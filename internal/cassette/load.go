@@ -54,7 +54,7 @@ func (e *LoadError) Error() string {
 }
 
 // LoadPaths loads every cassette named by paths. A path that is a directory stands for
-// every *.yaml and *.yml file directly in it, in name order; a directory with none is an
+// every *.yaml and *.yml file in it and below it, in path order; a directory with none is an
 // error. A file named twice is loaded once. Every bad file is reported: the error joins
 // one *LoadError per problem found (errors.As finds the first).
 func LoadPaths(paths ...string) ([]*File, error) {
@@ -104,18 +104,20 @@ func LoadPaths(paths ...string) ([]*File, error) {
 	return files, nil
 }
 
-// cassettesIn lists the cassette files directly in dir, sorted by name.
+// cassettesIn lists the cassette files in dir and below it, in lexical path order.
 func cassettesIn(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, &LoadError{Path: dir, Msg: "cannot read directory: " + ioReason(err)}
-	}
 	var names []string
-	for _, e := range entries {
-		if ext := strings.ToLower(filepath.Ext(e.Name())); e.IsDir() || ext != ".yaml" && ext != ".yml" {
-			continue
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return &LoadError{Path: path, Msg: "cannot read directory: " + ioReason(err)}
 		}
-		names = append(names, filepath.Join(dir, e.Name()))
+		if ext := strings.ToLower(filepath.Ext(d.Name())); !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
+			names = append(names, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(names) == 0 {
 		return nil, &LoadError{Path: dir, Msg: "directory holds no cassette (no *.yaml or *.yml file)"}

@@ -212,16 +212,18 @@ var _ = Describe("cassette.LoadPaths", func() {
 	const good = "version: 2\ninteractions:\n  - {id: 0, request: {method: GET, url: /a}, response: {code: 200}}\n"
 
 	When("given a directory", func() {
-		It("loads every *.yaml and *.yml file in it, in name order, and nothing else", func() {
+		It("loads every *.yaml and *.yml file in it and below it, in path order, and nothing else", func() {
 			write("b.yml", good)
 			write("a.yaml", good)
 			write("notes.txt", "not a cassette")
 			Expect(os.Mkdir(filepath.Join(dir, "sub.yaml"), 0o700)).To(Succeed())
+			write("sub.yaml/c.yaml", good)
 			files, err := cassette.LoadPaths(dir)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(files).To(HaveLen(2))
+			Expect(files).To(HaveLen(3))
 			Expect(files[0].Path).To(Equal(filepath.Join(dir, "a.yaml")))
 			Expect(files[1].Path).To(Equal(filepath.Join(dir, "b.yml")))
+			Expect(files[2].Path).To(Equal(filepath.Join(dir, "sub.yaml", "c.yaml")))
 		})
 		It("refuses a directory with no cassette in it", func() {
 			_, err := cassette.LoadPaths(dir)
