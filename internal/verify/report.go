@@ -170,13 +170,19 @@ func (r Report) Verdict() string {
 }
 
 // WriteTable writes the summary table (check, level, result, reason), the verdict,
-// and the details of every failure and warning.
+// and the details of every failure and warning. Checks a filter did not select are
+// counted in one line rather than listed.
 func (r Report) WriteTable(w io.Writer) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "noticeconf verify: %s\n\n", r.Target)
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tLEVEL\tRESULT\tREASON")
+	unselected := 0
 	for _, c := range r.Checks {
+		if c.Result == ResultSkip && c.Reason == notSelected {
+			unselected++ // listed in the file reports, left out here
+			continue
+		}
 		reason := c.Reason
 		if reason == "" {
 			reason = "-"
@@ -185,6 +191,9 @@ func (r Report) WriteTable(w io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if unselected > 0 {
+		fmt.Fprintf(ew, "(%d more checks %s are left out of this table; the JSON, JUnit and Markdown reports list them)\n", unselected, notSelected)
 	}
 	fmt.Fprintf(ew, "\n%s\n", r.Verdict())
 	for _, c := range r.Checks {

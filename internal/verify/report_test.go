@@ -88,6 +88,19 @@ var _ = Describe("Report writers", func() {
 		Expect(b.String()).To(ContainSubstring("--- FAIL MUST: when b answers 400\n    answered 500, want 400\n    request sent:"))
 	})
 
+	It("counts the checks a filter left out in one line instead of listing them", func() {
+		rep = verify.FromGinkgo("t", types.Report{SpecReports: types.SpecReports{
+			spec("when a", "answers 200", types.SpecStatePassed, "", "MUST", "source:seed"),
+			spec("when e", "answers 404", types.SpecStateSkipped, "", "MUST", "source:seed"),
+			spec("when f", "answers 403", types.SpecStateSkipped, "no forbidden token configured", "MUST", "source:seed"),
+		}})
+		var b bytes.Buffer
+		Expect(rep.WriteTable(&b)).To(Succeed())
+		Expect(b.String()).NotTo(ContainSubstring("when e answers 404"))
+		Expect(b.String()).To(MatchRegexp(`when f answers 403\s+MUST\s+SKIP\s+no forbidden token configured\n`))
+		Expect(b.String()).To(ContainSubstring("(1 more checks " + verify.NotSelected + " are left out of this table"))
+	})
+
 	It("writes JSON that reads back into the same report", func() {
 		var b bytes.Buffer
 		Expect(rep.WriteJSON(&b)).To(Succeed())
