@@ -3,6 +3,7 @@ package replay
 import (
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -21,9 +22,44 @@ type recorded struct {
 	id       int
 	line     int
 	status   int
-	header   http.Header
+	header   packedHeader
 	body     []byte
 	duration time.Duration
+}
+
+// packedHeader is a recorded header laid out for answering many times: names and
+// values alternate in one slice, and all of them are parts of one string, so that an
+// answer reads two blocks of memory rather than a map and a string per value. It is
+// read-only; writing it into a response copies it.
+type packedHeader struct{ kv []string }
+
+// packHeader packs h, names in sorted order, each name's values in their order.
+func packHeader(h http.Header) packedHeader {
+	keys := slices.Sorted(maps.Keys(h))
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range h[k] {
+			b.WriteString(k)
+			b.WriteString(v)
+		}
+	}
+	all := b.String()
+	kv := make([]string, 0, 2*len(keys))
+	at := 0
+	for _, k := range keys {
+		for _, v := range h[k] {
+			kv = append(kv, all[at:at+len(k)], all[at+len(k):at+len(k)+len(v)])
+			at += len(k) + len(v)
+		}
+	}
+	return packedHeader{kv: kv}
+}
+
+// writeTo adds the packed header's values to dst; dst's slices are its own.
+func (p packedHeader) writeTo(dst http.Header) {
+	for i := 0; i+1 < len(p.kv); i += 2 {
+		dst[p.kv[i]] = append(dst[p.kv[i]], p.kv[i+1])
+	}
 }
 
 // entry is every recorded interaction with one match key, in recorded order, and how
@@ -152,7 +188,7 @@ func newRecorded(file string, in *cassette.Interaction) *recorded {
 	h := make(http.Header, len(in.Response.Headers))
 	for k, v := range in.Response.Headers {
 		if !drop[textproto.CanonicalMIMEHeaderKey(k)] {
-			h[k] = slices.Clone(v)
+			h[k] = v
 		}
 	}
 	return &recorded{
@@ -160,7 +196,7 @@ func newRecorded(file string, in *cassette.Interaction) *recorded {
 		id:       in.ID,
 		line:     in.Line,
 		status:   in.Response.Code,
-		header:   h,
+		header:   packHeader(h),
 		body:     []byte(in.Response.Body),
 		duration: in.Response.Duration,
 	}

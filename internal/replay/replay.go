@@ -24,7 +24,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -174,9 +173,7 @@ func (h *Handler) ph() *placeholders {
 // added.
 func writeRecorded(w http.ResponseWriter, r *http.Request, a *recorded) {
 	hdr := w.Header()
-	for k, v := range a.header {
-		hdr[k] = slices.Clone(v)
-	}
+	a.header.writeTo(hdr)
 	for _, k := range []string{"Date", "Content-Type"} {
 		if _, ok := hdr[k]; !ok {
 			hdr[k] = nil // suppress what net/http would add
