@@ -26,15 +26,38 @@ type probe struct {
 	key    [sha256.Size]byte
 }
 
-// placeholders are the query parameters and JSON body paths that some recording holds
-// redacted. A live request's values there are replaced by the placeholder before
-// matching, so a secret the recording proxy removed still matches.
+// placeholders are the query parameters and JSON body paths that a recording holds
+// redacted. A live request's values there are replaced by the placeholder before it
+// is compared with that recording, so a secret the recording proxy removed still
+// matches.
 type placeholders struct {
 	params map[string]bool // query parameter names
 	paths  map[string]bool // JSON paths in the body, e.g. $.param_config
 }
 
 func (p *placeholders) empty() bool { return len(p.params) == 0 && len(p.paths) == 0 }
+
+// add adds o's places to p's.
+func (p *placeholders) add(o placeholders) {
+	for k := range o.params {
+		p.params[k] = true
+	}
+	for k := range o.paths {
+		p.paths[k] = true
+	}
+}
+
+// signature names p's places in one string: equal places, equal signatures.
+func (p *placeholders) signature() string {
+	var b strings.Builder
+	for _, k := range sortedKeys(p.params) {
+		b.WriteString("q\x00" + k + "\x00")
+	}
+	for _, k := range sortedKeys(p.paths) {
+		b.WriteString("b\x00" + k + "\x00")
+	}
+	return b.String()
+}
 
 // newProbe reduces a request to its match key. rawQuery is the query as sent (without
 // "?"); ph, if not nil, names the values to replace by the placeholder first.

@@ -9,7 +9,9 @@
 // ignored) and byte for byte otherwise; and the kind of authentication (none, an
 // X-Auth-Token, an AK/SK signature; see cassette.AuthKindOf). Credential values and all
 // other headers are ignored. Where a recording holds the placeholder cassette.Redacted
-// for a query parameter or a JSON body value, that value is ignored in every request.
+// for a query parameter or a JSON body value, any value there matches that recording
+// (and no other); a request equal to a recording as recorded gets that recording
+// before any that matches it only through a placeholder.
 //
 // Identical requests get their recorded answers in recorded order; after the last one,
 // the last answer repeats. A request that matches nothing gets NoMatchStatus with the
@@ -140,8 +142,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.noMatch(w, r, p, nil, reason)
 		return
 	}
-	p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, body, h.ph())
-	e := h.ix.lookup(p)
+	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, header: r.Header, body: body}
+	p := wr.probe(nil)
+	e := h.ix.lookup(p, wr)
 	if e == nil {
 		h.noMatch(w, r, p, body, "")
 		return
