@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/replay"
 	"github.com/noticeconf/noticeconf/internal/serve"
 )
@@ -16,6 +18,7 @@ func newReplayCmd(e *env) *cobra.Command {
 		listen      string
 		latency     string
 		allowRemote bool
+		credentials []string
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --cassette PATH [--cassette PATH ...]",
@@ -26,7 +29,9 @@ recorded for it (status, headers and body byte for byte), for any client.
 --cassette takes a file or a directory (every *.yaml and *.yml file in it and below it) and can be
 repeated. A request matches a recording on method, path, query (any parameter order),
 body (as canonical JSON when it is JSON, byte for byte otherwise) and the kind of
-authentication (none, X-Auth-Token or AK/SK); credential values are ignored.
+authentication (none, X-Auth-Token or AK/SK); credential values are ignored, except
+that a credential named with --credential NAME=ENV_VAR (its value read from the
+environment) gets only the recordings holding "REDACTED:NAME".
 Identical requests get their recordings in recorded order, then the last one repeats.
 
 A request nothing matches gets %d with the header %s: %s and a JSON body naming
@@ -46,11 +51,15 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
+			names, err := credential.Parse(credentials, os.Getenv)
+			if err != nil {
+				return usageErr(fmt.Errorf("--credential: %w", err))
+			}
 			files, err := cassette.LoadPaths(paths...)
 			if err != nil {
 				return usageErr(err)
 			}
-			h, err := replay.New(files, replay.Options{Latency: lat, Logger: e.log})
+			h, err := replay.New(files, replay.Options{Latency: lat, Logger: e.log, Credentials: names})
 			if err != nil {
 				return usageErr(err)
 			}
@@ -66,5 +75,6 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringVar(&listen, "listen", "127.0.0.1:8082", "address to listen on (127.0.0.1:0 picks a free port)")
 	f.StringVar(&latency, "latency", string(replay.LatencyNone), "none (answer at once) or recorded (wait each recorded duration)")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
+	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)
 	return cmd
 }

@@ -25,6 +25,9 @@ const (
 	FieldBody Field = "body"
 	// FieldAuth is the kind of authentication: none, token or aksk.
 	FieldAuth Field = "auth"
+	// FieldCredential is the name of the credential (see package credential); absent
+	// on the side where it is unnamed.
+	FieldCredential Field = "credential"
 )
 
 // Difference is one way a received request differs from a recorded one. Recorded and
@@ -87,6 +90,16 @@ func differences(rec, got *probe) []Difference {
 	}
 	if rec.auth != got.auth {
 		out = append(out, Difference{Field: FieldAuth, Recorded: ptr(string(rec.auth)), Received: ptr(string(got.auth))})
+	}
+	if rec.cred != got.cred {
+		d := Difference{Field: FieldCredential}
+		if rec.cred != "" {
+			d.Recorded = ptr(rec.cred)
+		}
+		if got.cred != "" {
+			d.Received = ptr(got.cred)
+		}
+		out = append(out, d)
 	}
 	if rec.isJSON != got.isJSON || !bytes.Equal(rec.body, got.body) {
 		out = append(out, bodyDifferences(rec, got)...)
@@ -226,7 +239,7 @@ func fieldsDiffering(e, p *probe) int {
 	if e.query != p.query {
 		n++
 	}
-	if e.auth != p.auth {
+	if e.auth != p.auth || e.cred != p.cred {
 		n++
 	}
 	if e.isJSON != p.isJSON || !bytes.Equal(e.body, p.body) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 )
 
 // recorded is one recorded answer, ready to be written: its headers are already
@@ -113,11 +114,12 @@ type wire struct {
 	method, path, rawQuery string
 	header                 http.Header
 	body                   []byte
+	cred                   string // the name of its credential, "" when unnamed
 }
 
 // probe reduces w to its match key with the places ph names replaced (ph may be nil).
 func (w *wire) probe(ph *placeholders) *probe {
-	return newProbe(w.method, w.path, w.rawQuery, w.header, w.body, ph)
+	return newProbe(w.method, w.path, w.rawQuery, w.header, w.body, ph, w.cred)
 }
 
 // newIndex indexes every interaction of files, in file order then recorded order.
@@ -154,6 +156,7 @@ func newIndex(files []*cassette.File) (*index, error) {
 	for _, p := range all {
 		in := p.in
 		w := &wire{method: in.Request.Method, path: p.u.EscapedPath(), rawQuery: p.u.RawQuery, header: in.Request.Headers, body: []byte(in.Request.Body)}
+		w.cred = credential.Recorded(in.Request.Headers)
 		pr := w.probe(nil)
 		e := ix.byKey[pr.key]
 		if e == nil {
@@ -200,8 +203,19 @@ func placeholdersOf(u *url.URL, body []byte) placeholders {
 
 // lookup finds the entry for a request: the one recorded exactly as p (the request
 // reduced with no placeholder), else the first placeholder group, in recorded order,
-// that holds w with the group's places replaced; or nil.
+// that holds w with the group's places replaced; or nil. A request with a named
+// credential that nothing recorded under its name matches the recordings of an
+// unnamed credential of its kind, as a request with an unnamed credential does.
 func (ix *index) lookup(p *probe, w *wire) *entry {
+	if e := ix.find(p, w); e != nil || w.cred == "" {
+		return e
+	}
+	unnamed := *w
+	unnamed.cred = ""
+	return ix.find(unnamed.probe(nil), &unnamed)
+}
+
+func (ix *index) find(p *probe, w *wire) *entry {
 	if e := ix.byKey[p.key]; e != nil {
 		return e
 	}

@@ -21,6 +21,7 @@ type probe struct {
 	path   string
 	query  string // canonical: pairs sorted, each escaped
 	auth   cassette.AuthKind
+	cred   string // the credential's name; "" when unnamed
 	body   []byte // canonical JSON when isJSON, else the bytes as sent
 	isJSON bool
 	key    [sha256.Size]byte
@@ -60,12 +61,13 @@ func (p *placeholders) signature() string {
 }
 
 // newProbe reduces a request to its match key. rawQuery is the query as sent (without
-// "?"); ph, if not nil, names the values to replace by the placeholder first.
-func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *placeholders) *probe {
+// "?"); ph, if not nil, names the values to replace by the placeholder first; cred is
+// the name of the request's credential, "" when unnamed.
+func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *placeholders, cred string) *probe {
 	if path == "" {
 		path = "/"
 	}
-	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h)}
+	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h), cred: cred}
 	p.query = canonicalQuery(rawQuery, ph)
 	p.body, p.isJSON = canonicalBody(body, ph)
 	p.key = p.hash()
@@ -74,7 +76,7 @@ func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *pla
 
 func (p *probe) hash() [sha256.Size]byte {
 	hs := sha256.New()
-	for _, s := range []string{p.method, p.path, p.query, string(p.auth)} {
+	for _, s := range []string{p.method, p.path, p.query, string(p.auth), p.cred} {
 		hs.Write([]byte(s))
 		hs.Write([]byte{0})
 	}

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/proxy/redact"
 )
 
@@ -82,6 +83,11 @@ type Options struct {
 	// MaxBodyBytes caps the request body read for matching; a longer body matches
 	// nothing. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Credentials names the credentials requests carry, as the recording did (see
+	// package credential): a request whose credential is named NAME matches the
+	// recordings that hold "REDACTED:NAME". If nil, only placeholders name
+	// credentials.
+	Credentials *credential.Names
 }
 
 // Handler answers requests from an index of recorded interactions. It is safe for
@@ -138,11 +144,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &tooLarge) {
 			reason = fmt.Sprintf("the request body is over %d bytes", h.opts.MaxBodyBytes)
 		}
-		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph())
+		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph(), h.opts.Credentials.Of(r.Header))
 		h.noMatch(w, r, p, nil, reason)
 		return
 	}
-	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, header: r.Header, body: body}
+	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
 	p := wr.probe(nil)
 	e := h.ix.lookup(p, wr)
 	if e == nil {
@@ -245,7 +251,7 @@ func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body
 		Closest: []Closest{},
 	}
 	if reason == "" {
-		shown := &probe{method: p.method, path: p.path, auth: p.auth, query: p.query, body: p.body, isJSON: p.isJSON}
+		shown := &probe{method: p.method, path: p.path, auth: p.auth, cred: p.cred, query: p.query, body: p.body, isJSON: p.isJSON}
 		if q := redactQuery(p.query, h.ph()); q != p.query {
 			shown.query = canonicalQuery(q, nil)
 		}
