@@ -17,6 +17,7 @@ func newReplayCmd(e *env) *cobra.Command {
 		paths       []string
 		listen      string
 		latency     string
+		repeat      string
 		allowRemote bool
 		credentials []string
 	)
@@ -32,7 +33,9 @@ body (as canonical JSON when it is JSON, byte for byte otherwise) and the kind o
 authentication (none, X-Auth-Token or AK/SK); credential values are ignored, except
 that a credential named with --credential NAME=ENV_VAR (its value read from the
 environment) gets only the recordings holding "REDACTED:NAME".
-Identical requests get their recordings in recorded order, then the last one repeats.
+The Prefer header takes part too: a fault recorded for "Prefer: code=500" answers
+only a request that asks for it. Identical requests get their recordings in recorded
+order, then the last one repeats (--repeat first, cycle or strict choose otherwise).
 
 A request nothing matches gets %d with the header %s: %s and a JSON body naming
 the closest recordings and, field by field, what differed; the same reason is logged.
@@ -48,6 +51,10 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(fmt.Errorf("--latency: %w", err))
 			}
+			rep, err := replay.ParseRepeat(repeat)
+			if err != nil {
+				return usageErr(fmt.Errorf("--repeat: %w", err))
+			}
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
@@ -59,7 +66,7 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(err)
 			}
-			h, err := replay.New(files, replay.Options{Latency: lat, Logger: e.log, Credentials: names})
+			h, err := replay.New(files, replay.Options{Latency: lat, Repeat: rep, Logger: e.log, Credentials: names})
 			if err != nil {
 				return usageErr(err)
 			}
@@ -73,6 +80,7 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f := cmd.Flags()
 	f.StringArrayVar(&paths, "cassette", nil, "cassette file, or directory of *.yaml/*.yml cassettes (repeatable)")
 	f.StringVar(&listen, "listen", "127.0.0.1:8082", "address to listen on (127.0.0.1:0 picks a free port)")
+	f.StringVar(&repeat, "repeat", string(replay.RepeatLast), "what a repeated request gets: last (recorded order, then the last), first (always the first), cycle (recorded order, again and again) or strict (each recording once, then no match)")
 	f.StringVar(&latency, "latency", string(replay.LatencyNone), "none (answer at once) or recorded (wait each recorded duration)")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
 	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)

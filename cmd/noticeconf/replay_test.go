@@ -54,6 +54,7 @@ var _ = Describe("noticeconf replay", func() {
 				{"--cassette", good, "--listen", "0.0.0.0:0"},
 				{"--cassette", good, "extra-arg"},
 				{"--cassette", good, "--credential", "forbidden"},
+				{"--cassette", good, "--repeat", "sometimes"},
 				{"--cassette", good, "--credential", "forbidden=NOTICECONF_TEST_NEVER_SET"},
 			} {
 				code, stderr := runReplay(args...)

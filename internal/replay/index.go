@@ -72,12 +72,22 @@ type entry struct {
 	next    atomic.Int64
 }
 
-// take returns the answer for the next request with this key: the recorded ones in
-// order, then the last one again and again.
-func (e *entry) take() *recorded {
+// take returns the answer for the next request with this key, as mode says, or nil
+// under RepeatStrict once every recording has answered.
+func (e *entry) take(mode Repeat) *recorded {
+	if mode == RepeatFirst {
+		return e.answers[0]
+	}
 	n := e.next.Add(1) - 1
-	if n >= int64(len(e.answers)) {
-		n = int64(len(e.answers)) - 1
+	size := int64(len(e.answers))
+	switch {
+	case n < size:
+	case mode == RepeatStrict:
+		return nil
+	case mode == RepeatCycle:
+		n %= size
+	default:
+		n = size - 1
 	}
 	return e.answers[n]
 }

@@ -12,16 +12,19 @@ import (
 	"unicode/utf8"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/contract"
 )
 
 // probe is a request reduced to what matching looks at: method, path, query with its
-// parameters sorted, auth kind, and the body in canonical form.
+// parameters sorted, auth kind and credential name, the Prefer header, and the body in
+// canonical form.
 type probe struct {
 	method string
 	path   string
 	query  string // canonical: pairs sorted, each escaped
 	auth   cassette.AuthKind
 	cred   string // the credential's name; "" when unnamed
+	prefer string // the Prefer header's values, joined
 	body   []byte // canonical JSON when isJSON, else the bytes as sent
 	isJSON bool
 	key    [sha256.Size]byte
@@ -67,16 +70,31 @@ func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *pla
 	if path == "" {
 		path = "/"
 	}
-	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h), cred: cred}
+	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h), cred: cred, prefer: preferOf(h)}
 	p.query = canonicalQuery(rawQuery, ph)
 	p.body, p.isJSON = canonicalBody(body, ph)
 	p.key = p.hash()
 	return p
 }
 
+// preferOf returns the Prefer header (RFC 7240) as matching compares it: its values
+// joined by ", ", each trimmed. A request asks with it for a behaviour (the mocks'
+// Prefer: code=500 asks for a fault), so it is part of what was asked.
+func preferOf(h http.Header) string {
+	vs := h.Values(contract.HeaderPrefer)
+	if len(vs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = strings.TrimSpace(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (p *probe) hash() [sha256.Size]byte {
 	hs := sha256.New()
-	for _, s := range []string{p.method, p.path, p.query, string(p.auth), p.cred} {
+	for _, s := range []string{p.method, p.path, p.query, string(p.auth), p.cred, p.prefer} {
 		hs.Write([]byte(s))
 		hs.Write([]byte{0})
 	}

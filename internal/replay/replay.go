@@ -14,7 +14,7 @@
 // before any that matches it only through a placeholder.
 //
 // Identical requests get their recorded answers in recorded order; after the last one,
-// the last answer repeats. A request that matches nothing gets NoMatchStatus with the
+// the last answer repeats (Options.Repeat offers the other choices). A request that matches nothing gets NoMatchStatus with the
 // header X-Noticeconf-Replay: no-match and a NoMatchReport as its JSON body.
 package replay
 
@@ -73,10 +73,40 @@ func ParseLatency(s string) (Latency, error) {
 	return "", fmt.Errorf("latency %q: want none or recorded", s)
 }
 
+// Repeat says what a request gets when it is sent again: which of the recordings of
+// identical requests (see the package comment for what identical means) answers it.
+type Repeat string
+
+const (
+	// RepeatLast answers the recordings in recorded order, then the last one to every
+	// later request. It is the default.
+	RepeatLast Repeat = "last"
+	// RepeatFirst answers the first recording to every request, however many there
+	// are (go-vcr's replayable interactions).
+	RepeatFirst Repeat = "first"
+	// RepeatCycle answers the recordings in recorded order, then starts again from
+	// the first.
+	RepeatCycle Repeat = "cycle"
+	// RepeatStrict answers each recording once, in recorded order; a request past
+	// them gets the no-match answer saying so.
+	RepeatStrict Repeat = "strict"
+)
+
+// ParseRepeat parses "last", "first", "cycle" or "strict".
+func ParseRepeat(s string) (Repeat, error) {
+	switch Repeat(s) {
+	case RepeatLast, RepeatFirst, RepeatCycle, RepeatStrict:
+		return Repeat(s), nil
+	}
+	return "", fmt.Errorf("repeat %q: want last, first, cycle or strict", s)
+}
+
 // Options configures a Handler.
 type Options struct {
 	// Latency says whether to wait the recorded duration. If empty, LatencyNone.
 	Latency Latency
+	// Repeat says what a repeated request gets. If empty, RepeatLast.
+	Repeat Repeat
 	// Logger receives one line per request: the interaction answered, or why none
 	// matched. If nil, nothing is logged.
 	Logger *slog.Logger
@@ -108,6 +138,12 @@ func New(files []*cassette.File, o Options) (*Handler, error) {
 		o.Latency = LatencyNone
 	}
 	if _, err := ParseLatency(string(o.Latency)); err != nil {
+		return nil, err
+	}
+	if o.Repeat == "" {
+		o.Repeat = RepeatLast
+	}
+	if _, err := ParseRepeat(string(o.Repeat)); err != nil {
 		return nil, err
 	}
 	if o.MaxBodyBytes <= 0 {
@@ -155,7 +191,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.noMatch(w, r, p, body, "")
 		return
 	}
-	a := e.take()
+	a := e.take(h.opts.Repeat)
+	if a == nil {
+		first := e.answers[0]
+		h.noMatch(w, r, p, body, fmt.Sprintf("the request was replayed past its %d recording(s) (%s id %d, line %d, and those identical to it) and --repeat is strict",
+			len(e.answers), first.cassette, first.id, first.line))
+		return
+	}
 	if h.opts.Latency == LatencyRecorded && a.duration > 0 {
 		t := time.NewTimer(a.duration)
 		select {
@@ -251,7 +293,7 @@ func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body
 		Closest: []Closest{},
 	}
 	if reason == "" {
-		shown := &probe{method: p.method, path: p.path, auth: p.auth, cred: p.cred, query: p.query, body: p.body, isJSON: p.isJSON}
+		shown := &probe{method: p.method, path: p.path, auth: p.auth, cred: p.cred, prefer: p.prefer, query: p.query, body: p.body, isJSON: p.isJSON}
 		if q := redactQuery(p.query, h.ph()); q != p.query {
 			shown.query = canonicalQuery(q, nil)
 		}
