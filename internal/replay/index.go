@@ -160,12 +160,19 @@ func newIndex(files []*cassette.File) (*index, error) {
 			if in.Response.Code < 100 || in.Response.Code > 999 {
 				return nil, fmt.Errorf("%s:%d: interaction %d: response code %d is not an HTTP status", f.Path, in.Line, in.ID, in.Response.Code)
 			}
+			if in.Response.Code < 200 {
+				return nil, fmt.Errorf("%s:%d: interaction %d: response code %d is an interim (1xx) answer, never the final answer to a request, so it cannot be replayed: record the final answer, or remove the interaction", f.Path, in.Line, in.ID, in.Response.Code)
+			}
 			all = append(all, parsed{u, in, f.Path})
 		}
 	}
 	for _, p := range all {
 		in := p.in
-		w := &wire{method: in.Request.Method, path: p.u.EscapedPath(), rawQuery: p.u.RawQuery, header: in.Request.Headers, body: []byte(in.Request.Body)}
+		body := []byte(in.Request.Body)
+		if dec, err := decodeBody(in.Request.Headers, body, DefaultMaxBodyBytes); err == nil {
+			body = dec
+		}
+		w := &wire{method: in.Request.Method, path: p.u.EscapedPath(), rawQuery: p.u.RawQuery, header: in.Request.Headers, body: body}
 		w.cred = credential.Recorded(in.Request.Headers)
 		pr := w.probe(nil)
 		e := ix.byKey[pr.key]

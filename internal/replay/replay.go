@@ -19,6 +19,8 @@
 package replay
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -184,6 +186,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.noMatch(w, r, p, nil, reason)
 		return
 	}
+	if body, err = decodeBody(r.Header, body, h.opts.MaxBodyBytes); err != nil {
+		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph(), h.opts.Credentials.Of(r.Header))
+		h.noMatch(w, r, p, nil, err.Error())
+		return
+	}
 	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
 	p := wr.probe(nil)
 	e := h.ix.lookup(p, wr)
@@ -217,6 +224,29 @@ func (h *Handler) ph() *placeholders {
 		return nil
 	}
 	return &h.ix.ph
+}
+
+// decodeBody returns a body sent with Content-Encoding: gzip decoded, reading at most
+// limit decoded bytes, so that it is compared as the client meant it; any other body
+// comes back as it is. It fails for a gzip body that does not decode or decodes to
+// more than limit bytes.
+func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
+	ce := h.Values("Content-Encoding")
+	if len(ce) != 1 || !strings.EqualFold(strings.TrimSpace(ce[0]), "gzip") || len(body) == 0 {
+		return body, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("the request body is sent with Content-Encoding: gzip but is not gzip: %w", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("the request body is sent with Content-Encoding: gzip but does not decode: %w", err)
+	}
+	if int64(len(out)) > limit {
+		return nil, fmt.Errorf("the request body, sent with Content-Encoding: gzip, decodes to over %d bytes", limit)
+	}
+	return out, nil
 }
 
 // writeRecorded writes a recorded answer: status, headers and body as recorded, with
