@@ -69,7 +69,9 @@ var _ = Describe("the cassette oracle's comparison of every kind of difference i
 		mapJobID: func(s string) string { return s },
 	}
 	all := comparer{include: Include{ErrorMsg: true, RequestID: true, XRequestID: true, Date: true}, isJobID: c.isJobID, mapJobID: c.mapJobID}
-	body := func(status int, b string) answer { return answer{status: status, header: http.Header{}, body: []byte(b)} }
+	body := func(status int, b string) answer {
+		return answer{status: status, header: http.Header{}, body: []byte(b)}
+	}
 	list := func(cmp comparer, rec, got answer) []string {
 		var out []string
 		for _, d := range cmp.compare(rec, got) {
