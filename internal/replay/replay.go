@@ -6,16 +6,21 @@
 // A request matches a recorded one when these are equal: the method; the path (as
 // escaped on the wire); the query, parameter order ignored; the body, compared as
 // canonical JSON when both are JSON (key order, whitespace and a trailing newline
-// ignored) and byte for byte otherwise; and the kind of authentication (none, an
-// X-Auth-Token, an AK/SK signature; see cassette.AuthKindOf). Credential values and all
-// other headers are ignored. Where a recording holds the placeholder cassette.Redacted
-// for a query parameter or a JSON body value, any value there matches that recording
-// (and no other); a request equal to a recording as recorded gets that recording
-// before any that matches it only through a placeholder.
+// ignored) and byte for byte otherwise, after decoding a body sent with
+// Content-Encoding: gzip; the Prefer header, with which a client asks for a fault;
+// the kind of authentication (none, an X-Auth-Token, an AK/SK signature; see
+// cassette.AuthKindOf); and the credential's name where the recording holds a named
+// placeholder (see package credential and Options.Credentials). Credential values and
+// all other headers are ignored. Where a recording holds the placeholder
+// cassette.Redacted for a query parameter or a JSON body value, any value there
+// matches that recording (and no other); a request equal to a recording as recorded
+// gets that recording before any that matches it only through a placeholder.
 //
 // Identical requests get their recorded answers in recorded order; after the last one,
-// the last answer repeats (Options.Repeat offers the other choices). A request that matches nothing gets NoMatchStatus with the
-// header X-Noticeconf-Replay: no-match and a NoMatchReport as its JSON body.
+// the last answer repeats (Options.Repeat offers the other choices). A request that
+// matches nothing gets NoMatchStatus with the header X-Noticeconf-Replay: no-match and
+// a NoMatchReport as its JSON body. A cassette recording a 1xx status as a final
+// answer is refused.
 package replay
 
 import (
