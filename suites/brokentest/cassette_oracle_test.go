@@ -18,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/mock"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/verify"
@@ -241,8 +242,14 @@ var _ = Describe("noticeconf verify --cassettes, the cassette oracle", func() {
 // cassette's path: a cassette of a broken server, as `noticeconf record` makes it.
 func recordedFrom(h http.Handler, reqs ...brokenRequest) string {
 	GinkgoHelper()
+	return recordedNamed(h, nil, reqs...)
+}
+
+// recordedNamed is recordedFrom with the credentials names names.
+func recordedNamed(h http.Handler, names *credential.Names, reqs ...brokenRequest) string {
+	GinkgoHelper()
 	path := filepath.Join(GinkgoT().TempDir(), "broken.yaml")
-	p, err := proxy.New(proxy.Config{Upstream: serve(h), Cassette: path, Logger: slog.New(slog.DiscardHandler)})
+	p, err := proxy.New(proxy.Config{Upstream: serve(h), Cassette: path, Logger: slog.New(slog.DiscardHandler), Credentials: names})
 	Expect(err).NotTo(HaveOccurred())
 	ps := httptest.NewServer(p)
 	for _, rq := range reqs {
@@ -390,6 +397,40 @@ var _ = Describe("the cassette oracle's checks, against broken servers", func() 
 			res := runVerify(demoEnv(), "--target", serve(answering(200, nil, recorded)), "--cassettes", path, "--label-filter", suites.LabelDrift)
 			Expect(res.code).To(Equal(0), "the recorded array itself is no drift: %s", res.stdout+res.stderr)
 		})
+	})
+})
+
+var _ = Describe("noticeconf verify --target replay: --credential", func() {
+	It("replays to each of verify's credentials the answer recorded under its name", func() {
+		p := demo()
+		env := map[string]string{"ALLOWED": p.Tokens[0], "FORBIDDEN": p.ForbiddenTokens[0]}
+		names, err := credential.Parse([]string{"allowed=ALLOWED", "forbidden=FORBIDDEN"}, func(k string) string { return env[k] })
+		Expect(err).NotTo(HaveOccurred())
+		update := "/v3/jobs/notice/" + p.JobIDs[0] + "/update"
+		body := `{"notice_type":"MAIL","enabled_event_type_names":["buildJobSuccess"]}`
+		// The forbidden token first: by order alone a replay would answer the
+		// valid token's request 403.
+		path := recordedNamed(objectMock(), names,
+			brokenRequest{"POST", update, body, http.Header{"X-Auth-Token": {p.ForbiddenTokens[0]}, "Content-Type": {"application/json"}}},
+			brokenRequest{"POST", update, body, http.Header{"X-Auth-Token": {p.Tokens[0]}, "Content-Type": {"application/json"}}},
+		)
+		text, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(text)).To(And(ContainSubstring("REDACTED:allowed"), ContainSubstring("REDACTED:forbidden")))
+		Expect(string(text)).NotTo(Or(ContainSubstring(p.Tokens[0]), ContainSubstring(p.ForbiddenTokens[0])))
+
+		args := []string{"--target", "replay:" + path, "--cassettes", path, "--label-filter", suites.LabelDrift}
+		res := runVerify(demoEnv(), append(args, "--credential", "allowed=NOTICECONF_TOKEN", "--credential", "forbidden=NOTICECONF_FORBIDDEN_TOKEN")...)
+		Expect(res.code).To(Equal(0), res.stdout+res.stderr)
+		Expect(drifts(res.report, verify.ResultPass)).To(HaveLen(2))
+
+		res = runVerify(demoEnv(), args...)
+		Expect(res.code).To(Equal(1), "without names nothing recorded under a name matches: %s", res.stdout+res.stderr)
+		Expect(reasons(drifts(res.report, verify.ResultFail))).To(HaveEach(ContainSubstring("status: recorded")))
+
+		res = runVerify(demoEnv(), append(args, "--credential", "allowed=NOTICECONF_NOT_SET")...)
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring("NOTICECONF_NOT_SET is unset or empty"))
 	})
 })
 
