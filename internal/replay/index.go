@@ -102,7 +102,7 @@ func (e *entry) take(mode Repeat) *recorded {
 // recording and for no other.
 type index struct {
 	byKey        map[[sha256.Size]byte]*entry
-	groups       []*placeholderGroup // in order of first recording
+	groups       map[string][]*placeholderGroup // by "METHOD path", in order of first recording
 	byMethodPath map[string][]*entry
 	byPath       map[string][]*entry
 	entries      []*entry // in recorded order
@@ -136,6 +136,7 @@ func (w *wire) probe(ph *placeholders) *probe {
 func newIndex(files []*cassette.File) (*index, error) {
 	ix := &index{
 		byKey:        map[[sha256.Size]byte]*entry{},
+		groups:       map[string][]*placeholderGroup{},
 		byMethodPath: map[string][]*entry{},
 		byPath:       map[string][]*entry{},
 		ph:           placeholders{params: map[string]bool{}, paths: map[string]bool{}},
@@ -185,12 +186,12 @@ func newIndex(files []*cassette.File) (*index, error) {
 			ix.byPath[pr.path] = append(ix.byPath[pr.path], e)
 			if own := placeholdersOf(p.u, w.body); !own.empty() {
 				ix.ph.add(own)
-				sig := own.signature()
+				sig := mp + "\x00" + own.signature()
 				g := groups[sig]
 				if g == nil {
 					g = &placeholderGroup{ph: own, byKey: map[[sha256.Size]byte]*entry{}}
 					groups[sig] = g
-					ix.groups = append(ix.groups, g)
+					ix.groups[mp] = append(ix.groups[mp], g)
 				}
 				k := w.probe(&g.ph).key
 				if _, dup := g.byKey[k]; !dup {
@@ -219,10 +220,11 @@ func placeholdersOf(u *url.URL, body []byte) placeholders {
 }
 
 // lookup finds the entry for a request: the one recorded exactly as p (the request
-// reduced with no placeholder), else the first placeholder group, in recorded order,
-// that holds w with the group's places replaced; or nil. A request with a named
-// credential that nothing recorded under its name matches the recordings of an
-// unnamed credential of its kind, as a request with an unnamed credential does.
+// reduced with no placeholder), else the earliest recorded one that holds w with its
+// own placeholder places replaced (only recordings of p's method and path are
+// tried); or nil. A request with a named credential that nothing recorded under its
+// name matches the recordings of an unnamed credential of its kind, as a request
+// with an unnamed credential does.
 func (ix *index) lookup(p *probe, w *wire) *entry {
 	if e := ix.find(p, w); e != nil || w.cred == "" {
 		return e
@@ -237,7 +239,7 @@ func (ix *index) find(p *probe, w *wire) *entry {
 		return e
 	}
 	var found *entry
-	for _, g := range ix.groups {
+	for _, g := range ix.groups[p.method+" "+p.path] {
 		if e := g.byKey[w.probe(&g.ph).key]; e != nil && (found == nil || e.order < found.order) {
 			found = e
 		}
