@@ -2,9 +2,11 @@ package proxy_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -88,6 +90,35 @@ var _ = Describe("recording named credentials", func() {
 			got, body := send(rs.URL, calls[i].sign, calls[i].token)
 			Expect(got).To(Equal(want[i]), "call %d: %s", i, body)
 		}
+	})
+
+	It("replaces a named credential echoed anywhere, raw, URL-escaped or JSON-escaped, and marks a short one in its header", func() {
+		const long = "MIIEcho+token/with=odd\"chars"
+		echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			tok := r.Header.Get(contract.HeaderAuthToken)
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Echo", tok)
+			b, _ := json.Marshal(map[string]string{"raw": tok, "escaped": url.QueryEscape(tok), "path": url.PathEscape(tok)})
+			_, _ = w.Write(b)
+		})
+		env := map[string]string{"LONG": long, "SHORT": "abc"}
+		names, err := credential.Parse([]string{"echoed=LONG", "short=SHORT"}, func(k string) string { return env[k] })
+		Expect(err).NotTo(HaveOccurred())
+		p := startProxy(proxy.Config{Upstream: startMockHandler(echo), Credentials: names})
+		c := plainClient()
+		resp, _ := post(c, p.URL, demoJob, updateBody+"", http.Header{contract.HeaderAuthToken: {long}})
+		Expect(resp.StatusCode).To(Equal(200))
+		resp, _ = post(c, p.URL, demoJob, updateBody, http.Header{contract.HeaderAuthToken: {"abc"}})
+		Expect(resp.StatusCode).To(Equal(200))
+		v3 := p.load()
+		text := readFile(p.cassette)
+		for _, form := range []string{long, url.QueryEscape(long), url.PathEscape(long), `MIIEcho+token/with=odd\"chars`} {
+			Expect(text).NotTo(ContainSubstring(form))
+		}
+		Expect(v3.Interactions[0].Request.Headers.Get(contract.HeaderAuthToken)).To(Equal("REDACTED:echoed"))
+		Expect(v3.Interactions[0].Response.Body).NotTo(ContainSubstring("MIIEcho"))
+		Expect(v3.Interactions[1].Request.Headers.Get(contract.HeaderAuthToken)).To(Equal("REDACTED:short"))
+		Expect(v3.Interactions[1].Response.Body).To(ContainSubstring(`"raw":"`), "the short value is not hunted for in other text")
 	})
 
 	It("leaves the cassette unnamed without names", func() {
