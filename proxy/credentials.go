@@ -1,55 +1,25 @@
 package proxy
 
 import (
-	"encoding/json"
 	"net/http"
-	"net/url"
-	"slices"
-	"strings"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
 	"github.com/noticeconf/noticeconf/internal/credential"
 )
 
-// minEchoLen is the shortest credential value replaced wherever it appears: a
-// shorter one would replace ordinary text.
-const minEchoLen = 8
-
 // nameCredentials runs on the copied interaction it before redaction. It replaces
 // every value of a named credential, wherever the request or the response holds it
 // (the X-Auth-Token, the Access part of an AK/SK Authorization, an echo in a body or
-// a URL, raw, URL-escaped or JSON-escaped), by that credential's placeholder
-// "REDACTED:NAME", and returns the name of
+// a URL, raw, URL-escaped or JSON-escaped; see credential.Names.Replacer), by that
+// credential's placeholder "REDACTED:NAME", and returns the name of
 // the credential the request authenticated with, or "" when names names none of it.
 func nameCredentials(names *credential.Names, it *vcr.Interaction) string {
 	if names.Len() == 0 {
 		return ""
 	}
 	name := names.Of(it.Request.Headers)
-	type pair struct{ old, new string }
-	var pairs []pair
-	seen := map[string]bool{}
-	for _, n := range names.Each() {
-		if len(n.Value) < minEchoLen {
-			continue // too short to tell from other text; the header is still marked
-		}
-		ph := credential.Placeholder(n.Name)
-		quoted, _ := json.Marshal(n.Value)
-		for _, form := range []string{n.Value, url.QueryEscape(n.Value), url.PathEscape(n.Value), string(quoted[1 : len(quoted)-1])} {
-			if !seen[form] {
-				seen[form] = true
-				pairs = append(pairs, pair{form, ph})
-			}
-		}
-	}
-	// Longer forms first: the replacer tries them in this order at each position.
-	slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
-	args := make([]string, 0, 2*len(pairs))
-	for _, p := range pairs {
-		args = append(args, p.old, p.new)
-	}
-	r := strings.NewReplacer(args...)
+	r := names.Replacer()
 	it.Request.URL = r.Replace(it.Request.URL)
 	it.Request.RequestURI = r.Replace(it.Request.RequestURI)
 	it.Request.Body = r.Replace(it.Request.Body)

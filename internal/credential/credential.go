@@ -10,9 +10,11 @@
 package credential
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -43,8 +45,9 @@ func NameOf(v string) (string, bool) {
 // Names maps credential values (tokens, access keys) onto names. The zero value and
 // nil name nothing.
 type Names struct {
-	byValue map[string]string
-	order   []string // names in the order given
+	byValue  map[string]string
+	order    []string // names in the order given
+	replacer *strings.Replacer
 }
 
 // Parse builds a Names from specifications "NAME=ENV_VAR": the credential named NAME
@@ -75,6 +78,7 @@ func Parse(specs []string, getenv func(string) string) (*Names, error) {
 		n.byValue[v] = name
 		n.order = append(n.order, name)
 	}
+	n.replacer = n.newReplacer()
 	return n, nil
 }
 
@@ -118,6 +122,47 @@ func Value(h http.Header) string {
 		return a.AccessKey
 	}
 	return ""
+}
+
+// MinEchoLen is the shortest credential value Replacer replaces: a shorter one could
+// be ordinary text.
+const MinEchoLen = 8
+
+// Replacer returns a replacer of every named credential value (of at least
+// MinEchoLen bytes) by its placeholder, raw, URL-escaped and JSON-escaped: what the
+// recording does to the whole of an interaction, and the replay to a request's
+// query and body before matching them. For a nil or empty n it replaces nothing.
+func (n *Names) Replacer() *strings.Replacer {
+	if n == nil || n.replacer == nil {
+		return strings.NewReplacer()
+	}
+	return n.replacer
+}
+
+func (n *Names) newReplacer() *strings.Replacer {
+	type pair struct{ old, new string }
+	var pairs []pair
+	seen := map[string]bool{}
+	for _, c := range n.Each() {
+		if len(c.Value) < MinEchoLen {
+			continue
+		}
+		ph := Placeholder(c.Name)
+		quoted, _ := json.Marshal(c.Value)
+		for _, form := range []string{c.Value, url.QueryEscape(c.Value), url.PathEscape(c.Value), string(quoted[1 : len(quoted)-1])} {
+			if !seen[form] {
+				seen[form] = true
+				pairs = append(pairs, pair{form, ph})
+			}
+		}
+	}
+	// Longer forms first: the replacer tries them in this order at each position.
+	slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
+	args := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		args = append(args, p.old, p.new)
+	}
+	return strings.NewReplacer(args...)
 }
 
 // Name is one named credential of Names.Each.

@@ -3,6 +3,8 @@ package replay_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -97,4 +99,29 @@ func decodeNoMatch(t *testing.T, b []byte) replay.NoMatchReport {
 		t.Fatalf("no-match body: %v: %s", err, b)
 	}
 	return rep
+}
+
+// TestNamedCredentialInQueryAndBody: where a recording holds a named placeholder in
+// the query or the body, the named credential's value matches there, and no other
+// value does (a named placeholder is not a wildcard).
+func TestNamedCredentialInQueryAndBody(t *testing.T) {
+	const live = "MIIlive+token/value="
+	f := file("named.yaml", rec{method: "POST", url: update + "?sig=REDACTED:allowed", auth: cassette.AuthToken,
+		body: `{"notice_type":"MAIL","param_config":"REDACTED:allowed"}`, code: 200, answer: okAnswer})
+	f.Interactions[0].Request.Headers.Set("X-Auth-Token", credential.Placeholder("allowed"))
+	h, err := replay.New([]*cassette.File{f}, replay.Options{Credentials: mustNames(t, "allowed=X", map[string]string{"X": live})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(v string) int {
+		r := request("POST", update+"?sig="+url.QueryEscape(v), cassette.AuthToken, `{"param_config":`+strconv.Quote(v)+`,"notice_type":"MAIL"}`)
+		r.Header.Set("X-Auth-Token", live)
+		return serve(h, r).Code
+	}
+	if got := send(live); got != http.StatusOK {
+		t.Errorf("the named credential in the query and the body: got %d, want the recorded 200", got)
+	}
+	if got := send("MIIsome-other-value"); got != replay.NoMatchStatus {
+		t.Errorf("another value where the recording names a credential: got %d, want no match", got)
+	}
 }

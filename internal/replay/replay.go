@@ -196,7 +196,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.noMatch(w, r, p, nil, err.Error())
 		return
 	}
-	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: r.URL.RawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
+	rawQuery := r.URL.RawQuery
+	if h.opts.Credentials.Len() > 0 {
+		// As the recording did: a named credential in the query or the body is its
+		// placeholder.
+		rep := h.opts.Credentials.Replacer()
+		rawQuery = rep.Replace(rawQuery)
+		body = []byte(rep.Replace(string(body)))
+	}
+	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
 	p := wr.probe(nil)
 	e := h.ix.lookup(p, wr)
 	if e == nil {
