@@ -29,7 +29,8 @@ recorded for it (status, headers and body byte for byte), for any client.
 
 --cassette takes a file or a directory (every *.yaml and *.yml file in it and below it) and can be
 repeated. A request matches a recording on method, path, query (any parameter order),
-body (as canonical JSON when it is JSON, byte for byte otherwise) and the kind of
+body (as canonical JSON when it is JSON, byte for byte otherwise; decoded first when
+sent with Content-Encoding: gzip) and the kind of
 authentication (none, X-Auth-Token or AK/SK); credential values are ignored, except
 that a credential named with --credential NAME=ENV_VAR (its value read from the
 environment) gets only the recordings holding "REDACTED:NAME".
