@@ -30,6 +30,7 @@ import (
 	"github.com/elazarl/goproxy"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/proxy/redact"
 )
 
@@ -102,6 +103,10 @@ type Config struct {
 	// (redact.RequestHeaders, redact.ResponseHeaders, secret query parameters) always
 	// apply.
 	Redact redact.Config
+	// Credentials names credentials: the cassette holds "REDACTED:NAME" where the
+	// request carried one of them (see package credential). If nil, every credential
+	// is recorded as the unnamed placeholder.
+	Credentials *credential.Names
 	// MaxBodyBytes caps a recorded body. A bigger request body is refused with 413; a
 	// bigger response is passed on but not recorded. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64

@@ -87,7 +87,11 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	it.Response = responseRecord(resp, respBody, time.Since(start))
 
+	named := nameCredentials(p.cfg.Credentials, it)
 	p.redactor.Interaction(it)
+	if err := markCredential(it, named); err != nil {
+		p.log.Error("credential name not recorded", "method", req.Method, "path", req.URL.Path, "err", err)
+	}
 	id, err := p.writer.Append(it)
 	if err != nil {
 		p.noteErr(err)

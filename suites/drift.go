@@ -62,7 +62,8 @@ type comparer struct {
 
 // compare lists every difference between the recorded answer and the one got that
 // the oracle cares about: the status (exactly), the JSON body's keys and types
-// everywhere, the values of status, error and error_code, and what c.include adds.
+// everywhere (every array element, and so the arrays' lengths, included), the values
+// of status, error and error_code, and what c.include adds.
 func (c comparer) compare(rec, got answer) []Difference {
 	var out []Difference
 	if rec.status != got.status {
@@ -154,11 +155,40 @@ func (c comparer) walk(out *[]Difference, path string, rv, gv any) {
 		for i := 0; i < len(r) && i < len(g); i++ {
 			c.walk(out, fmt.Sprintf("%s[%d]", path, i), r[i], g[i])
 		}
+		// Elements on one side only, each by its index, up to maxElementsShown;
+		// beyond that one line gives both lengths.
+		longer, n := len(r), len(r)-len(g)
+		if n < 0 {
+			longer, n = len(g), -n
+		}
+		for i := longer - n; i < longer; i++ {
+			if i-(longer-n) == maxElementsShown {
+				*out = append(*out, Difference{path, elements(len(r)), elements(len(g))})
+				break
+			}
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if i < len(r) {
+				*out = append(*out, Difference{p, shown(r[i]), absent})
+			} else {
+				*out = append(*out, Difference{p, absent, shown(g[i])})
+			}
+		}
 	case string:
 		if c.include.ResultJobIDs && underResult(path) && c.isJobID(r) && c.mapJobID(r) != gv.(string) {
 			*out = append(*out, Difference{path, shown(c.mapJobID(r)) + " (the recorded job id, mapped)", shown(gv)})
 		}
 	}
+}
+
+// maxElementsShown caps the array elements on one side only listed one by one.
+const maxElementsShown = 8
+
+// elements shows an array's length.
+func elements(n int) string {
+	if n == 1 {
+		return "array of 1 element"
+	}
+	return fmt.Sprintf("array of %d elements", n)
 }
 
 // underResult reports whether a JSON path is $.result or inside it.

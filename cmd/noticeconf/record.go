@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/serve"
 	"github.com/noticeconf/noticeconf/proxy"
@@ -21,6 +22,7 @@ func newRecordCmd(e *env) *cobra.Command {
 		listen, mode, caDir, upstreamCA string
 		allowRemote                     bool
 		cfg                             proxy.Config
+		credentials                     []string
 	)
 	cmd := &cobra.Command{
 		Use:   "record --cassette FILE (--upstream URL | --forward)",
@@ -50,6 +52,9 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 			}
 			if cfg.Mode, err = proxy.ParseMode(mode); err != nil {
 				return usageErr(err)
+			}
+			if cfg.Credentials, err = credential.Parse(credentials, os.Getenv); err != nil {
+				return usageErr(fmt.Errorf("--credential: %w", err))
 			}
 			if cfg.Force && cfg.Mode == proxy.ModeAppend {
 				return usageErr(errors.New("--force only applies to --mode record"))
@@ -129,6 +134,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.BoolVar(&cfg.InsecureUpstream, "insecure-upstream", false, "do not verify the upstream's TLS certificate (warns on every start)")
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of more root certificates to trust for the upstream")
 	f.DurationVar(&cfg.ResponseHeaderTimeout, "response-header-timeout", proxy.DefaultResponseHeaderTimeout, "how long to wait for the upstream's response headers before answering 504")
+	f.StringArrayVar(&credentials, "credential", nil, `name a credential: NAME=ENV_VAR, the token or access key in $ENV_VAR is recorded as "REDACTED:NAME" (repeatable)`)
 	f.BoolVar(&cfg.FsyncBeforeResponse, "fsync-before-response", false, "fsync each interaction before its response is passed on (default: written before, fsynced in the background within 100 ms)")
 	return cmd
 }

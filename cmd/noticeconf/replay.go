@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/replay"
 	"github.com/noticeconf/noticeconf/internal/serve"
 )
@@ -15,7 +17,9 @@ func newReplayCmd(e *env) *cobra.Command {
 		paths       []string
 		listen      string
 		latency     string
+		repeat      string
 		allowRemote bool
+		credentials []string
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --cassette PATH [--cassette PATH ...]",
@@ -25,9 +29,14 @@ recorded for it (status, headers and body byte for byte), for any client.
 
 --cassette takes a file or a directory (every *.yaml and *.yml file in it and below it) and can be
 repeated. A request matches a recording on method, path, query (any parameter order),
-body (as canonical JSON when it is JSON, byte for byte otherwise) and the kind of
-authentication (none, X-Auth-Token or AK/SK); credential values are ignored.
-Identical requests get their recordings in recorded order, then the last one repeats.
+body (as canonical JSON when it is JSON, byte for byte otherwise; decoded first when
+sent with Content-Encoding: gzip) and the kind of
+authentication (none, X-Auth-Token or AK/SK); credential values are ignored, except
+that a credential named with --credential NAME=ENV_VAR (its value read from the
+environment) gets only the recordings holding "REDACTED:NAME".
+The Prefer header takes part too: a fault recorded for "Prefer: code=500" answers
+only a request that asks for it. Identical requests get their recordings in recorded
+order, then the last one repeats (--repeat first, cycle or strict choose otherwise).
 
 A request nothing matches gets %d with the header %s: %s and a JSON body naming
 the closest recordings and, field by field, what differed; the same reason is logged.
@@ -43,14 +52,22 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(fmt.Errorf("--latency: %w", err))
 			}
+			rep, err := replay.ParseRepeat(repeat)
+			if err != nil {
+				return usageErr(fmt.Errorf("--repeat: %w", err))
+			}
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
+			}
+			names, err := credential.Parse(credentials, os.Getenv)
+			if err != nil {
+				return usageErr(fmt.Errorf("--credential: %w", err))
 			}
 			files, err := cassette.LoadPaths(paths...)
 			if err != nil {
 				return usageErr(err)
 			}
-			h, err := replay.New(files, replay.Options{Latency: lat, Logger: e.log})
+			h, err := replay.New(files, replay.Options{Latency: lat, Repeat: rep, Logger: e.log, Credentials: names})
 			if err != nil {
 				return usageErr(err)
 			}
@@ -64,7 +81,9 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f := cmd.Flags()
 	f.StringArrayVar(&paths, "cassette", nil, "cassette file, or directory of *.yaml/*.yml cassettes (repeatable)")
 	f.StringVar(&listen, "listen", "127.0.0.1:8082", "address to listen on (127.0.0.1:0 picks a free port)")
+	f.StringVar(&repeat, "repeat", string(replay.RepeatLast), "what a repeated request gets: last (recorded order, then the last), first (always the first), cycle (recorded order, again and again) or strict (each recording once, then no match)")
 	f.StringVar(&latency, "latency", string(replay.LatencyNone), "none (answer at once) or recorded (wait each recorded duration)")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
+	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)
 	return cmd
 }

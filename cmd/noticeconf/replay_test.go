@@ -53,10 +53,15 @@ var _ = Describe("noticeconf replay", func() {
 				{"--cassette", good, "--latency", "sometimes"},
 				{"--cassette", good, "--listen", "0.0.0.0:0"},
 				{"--cassette", good, "extra-arg"},
+				{"--cassette", good, "--credential", "forbidden"},
+				{"--cassette", good, "--repeat", "sometimes"},
+				{"--cassette", good, "--credential", "forbidden=NOTICECONF_TEST_NEVER_SET"},
 			} {
 				code, stderr := runReplay(args...)
 				Expect(code).To(Equal(exitUsage), "args %q: %s", args, stderr)
 			}
+			_, stderr := runReplay("--cassette", good, "--credential", "forbidden=NOTICECONF_TEST_NEVER_SET")
+			Expect(stderr).To(ContainSubstring("the environment variable NOTICECONF_TEST_NEVER_SET is unset or empty"))
 		})
 	})
 

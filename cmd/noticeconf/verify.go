@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/replay"
 	"github.com/noticeconf/noticeconf/internal/verify"
 )
@@ -19,6 +20,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 		o                verify.Options
 		fault            bool
 		jobMap, includes []string
+		credentials      []string
 	)
 	// A "replay:PATH" target is the replay server over the cassettes at PATH.
 	o.OpenReplay = func(_ context.Context, path string) (http.Handler, error) {
@@ -26,7 +28,11 @@ func newVerifyCmd(e *env) *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		return replay.New(files, replay.Options{Logger: e.log})
+		names, err := credential.Parse(credentials, os.Getenv)
+		if err != nil {
+			return nil, fmt.Errorf("--credential: %w", err)
+		}
+		return replay.New(files, replay.Options{Logger: e.log, Credentials: names})
 	}
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -93,6 +99,7 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Target, "target", verify.TargetMock, "server to check: mock, replay:PATH or a base URL")
+	f.StringArrayVar(&credentials, "credential", nil, `with --target replay:PATH, name a credential as the recording did: NAME=ENV_VAR (repeatable)`)
 	f.StringVar(&o.Token, "token", "", "valid X-Auth-Token (env NOTICECONF_TOKEN)")
 	f.StringVar(&o.AK, "ak", "", "access key to sign requests with (env NOTICECONF_AK)")
 	f.StringVar(&o.SK, "sk", "", "secret key of --ak (env NOTICECONF_SK)")

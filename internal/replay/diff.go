@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/noticeconf/noticeconf/internal/contract"
 )
 
 // Field names a part of a request that takes part in matching.
@@ -25,13 +27,20 @@ const (
 	FieldBody Field = "body"
 	// FieldAuth is the kind of authentication: none, token or aksk.
 	FieldAuth Field = "auth"
+	// FieldHeader is a request header that takes part in matching (Difference.Param
+	// names it): only Prefer, which asks the server for a behaviour.
+	FieldHeader Field = "header"
+	// FieldCredential is the name of the credential (see package credential); absent
+	// on the side where it is unnamed.
+	FieldCredential Field = "credential"
 )
 
 // Difference is one way a received request differs from a recorded one. Recorded and
 // Received are nil where the value is absent on that side.
 type Difference struct {
 	Field Field `json:"field"`
-	// Param is the query parameter, for FieldQuery.
+	// Param is the query parameter, for FieldQuery, or the header name, for
+	// FieldHeader.
 	Param string `json:"param,omitempty"`
 	// JSONPath locates the value in the body, e.g. $.enabled_event_type_names[1], for
 	// FieldBody when both bodies are JSON.
@@ -87,6 +96,26 @@ func differences(rec, got *probe) []Difference {
 	}
 	if rec.auth != got.auth {
 		out = append(out, Difference{Field: FieldAuth, Recorded: ptr(string(rec.auth)), Received: ptr(string(got.auth))})
+	}
+	if rec.prefer != got.prefer {
+		d := Difference{Field: FieldHeader, Param: contract.HeaderPrefer}
+		if rec.prefer != "" {
+			d.Recorded = ptr(rec.prefer)
+		}
+		if got.prefer != "" {
+			d.Received = ptr(got.prefer)
+		}
+		out = append(out, d)
+	}
+	if rec.cred != got.cred {
+		d := Difference{Field: FieldCredential}
+		if rec.cred != "" {
+			d.Recorded = ptr(rec.cred)
+		}
+		if got.cred != "" {
+			d.Received = ptr(got.cred)
+		}
+		out = append(out, d)
 	}
 	if rec.isJSON != got.isJSON || !bytes.Equal(rec.body, got.body) {
 		out = append(out, bodyDifferences(rec, got)...)
@@ -226,7 +255,10 @@ func fieldsDiffering(e, p *probe) int {
 	if e.query != p.query {
 		n++
 	}
-	if e.auth != p.auth {
+	if e.auth != p.auth || e.cred != p.cred {
+		n++
+	}
+	if e.prefer != p.prefer {
 		n++
 	}
 	if e.isJSON != p.isJSON || !bytes.Equal(e.body, p.body) {

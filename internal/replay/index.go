@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 )
 
 // recorded is one recorded answer, ready to be written: its headers are already
@@ -71,31 +72,71 @@ type entry struct {
 	next    atomic.Int64
 }
 
-// take returns the answer for the next request with this key: the recorded ones in
-// order, then the last one again and again.
-func (e *entry) take() *recorded {
+// take returns the answer for the next request with this key, as mode says, or nil
+// under RepeatStrict once every recording has answered.
+func (e *entry) take(mode Repeat) *recorded {
+	if mode == RepeatFirst {
+		return e.answers[0]
+	}
 	n := e.next.Add(1) - 1
-	if n >= int64(len(e.answers)) {
-		n = int64(len(e.answers)) - 1
+	size := int64(len(e.answers))
+	switch {
+	case n < size:
+	case mode == RepeatStrict:
+		return nil
+	case mode == RepeatCycle:
+		n %= size
+	default:
+		n = size - 1
 	}
 	return e.answers[n]
 }
 
 // index finds recorded interactions by the hash of their match key. It is read-only
 // once built, apart from each entry's counter, which is atomic.
+//
+// byKey holds every entry under its key as recorded. A recording that holds the
+// placeholder somewhere is also in the group of recordings with the same placeholder
+// places, under its key with those places replaced: a request looked up there has the
+// same places replaced first, so the placeholder matches any value for that
+// recording and for no other.
 type index struct {
 	byKey        map[[sha256.Size]byte]*entry
+	groups       map[string][]*placeholderGroup // by "METHOD path", in order of first recording
 	byMethodPath map[string][]*entry
 	byPath       map[string][]*entry
 	entries      []*entry // in recorded order
-	ph           placeholders
-	count        int
+	// ph is every placeholder place of every recording: what a no-match answer hides
+	// of the request it echoes. Matching never uses it.
+	ph    placeholders
+	count int
+}
+
+// placeholderGroup is the entries whose recordings hold the placeholder in exactly
+// the places ph names, keyed with those places replaced.
+type placeholderGroup struct {
+	ph    placeholders
+	byKey map[[sha256.Size]byte]*entry
+}
+
+// wire is a request as sent, before it is reduced to a probe.
+type wire struct {
+	method, path, rawQuery string
+	header                 http.Header
+	body                   []byte
+	cred                   string // the name of its credential, "" when unnamed
+}
+
+// probe reduces w to its match key with the places ph names replaced (ph may be nil).
+func (w *wire) probe(ph *placeholders) *probe {
+	return newProbe(w.method, w.path, w.rawQuery, w.header, w.body, ph, w.cred)
 }
 
 // newIndex indexes every interaction of files, in file order then recorded order.
 func newIndex(files []*cassette.File) (*index, error) {
 	ix := &index{
 		byKey:        map[[sha256.Size]byte]*entry{},
+		groups:       map[string][]*placeholderGroup{},
 		byMethodPath: map[string][]*entry{},
 		byPath:       map[string][]*entry{},
 		ph:           placeholders{params: map[string]bool{}, paths: map[string]bool{}},
@@ -106,6 +147,7 @@ func newIndex(files []*cassette.File) (*index, error) {
 		file string
 	}
 	var all []parsed
+	groups := map[string]*placeholderGroup{}
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -119,25 +161,21 @@ func newIndex(files []*cassette.File) (*index, error) {
 			if in.Response.Code < 100 || in.Response.Code > 999 {
 				return nil, fmt.Errorf("%s:%d: interaction %d: response code %d is not an HTTP status", f.Path, in.Line, in.ID, in.Response.Code)
 			}
+			if in.Response.Code < 200 {
+				return nil, fmt.Errorf("%s:%d: interaction %d: response code %d is an interim (1xx) answer, never the final answer to a request, so it cannot be replayed: record the final answer, or remove the interaction", f.Path, in.Line, in.ID, in.Response.Code)
+			}
 			all = append(all, parsed{u, in, f.Path})
-			// First pass: where do recordings hold redacted values?
-			for k, vs := range u.Query() {
-				if slices.Contains(vs, cassette.Redacted) {
-					ix.ph.params[k] = true
-				}
-			}
-			if v, ok := decodeJSON([]byte(in.Request.Body)); ok {
-				redactedPaths(v, "$", ix.ph.paths)
-			}
 		}
-	}
-	ph := &ix.ph
-	if ph.empty() {
-		ph = nil
 	}
 	for _, p := range all {
 		in := p.in
-		pr := newProbe(in.Request.Method, p.u.EscapedPath(), p.u.RawQuery, in.Request.Headers, []byte(in.Request.Body), ph)
+		body := []byte(in.Request.Body)
+		if dec, err := decodeBody(in.Request.Headers, body, DefaultMaxBodyBytes); err == nil {
+			body = dec
+		}
+		w := &wire{method: in.Request.Method, path: p.u.EscapedPath(), rawQuery: p.u.RawQuery, header: in.Request.Headers, body: body}
+		w.cred = credential.Recorded(in.Request.Headers)
+		pr := w.probe(nil)
 		e := ix.byKey[pr.key]
 		if e == nil {
 			e = &entry{probe: pr, order: len(ix.entries)}
@@ -146,6 +184,20 @@ func newIndex(files []*cassette.File) (*index, error) {
 			mp := pr.method + " " + pr.path
 			ix.byMethodPath[mp] = append(ix.byMethodPath[mp], e)
 			ix.byPath[pr.path] = append(ix.byPath[pr.path], e)
+			if own := placeholdersOf(p.u, w.body); !own.empty() {
+				ix.ph.add(own)
+				sig := mp + "\x00" + own.signature()
+				g := groups[sig]
+				if g == nil {
+					g = &placeholderGroup{ph: own, byKey: map[[sha256.Size]byte]*entry{}}
+					groups[sig] = g
+					ix.groups[mp] = append(ix.groups[mp], g)
+				}
+				k := w.probe(&g.ph).key
+				if _, dup := g.byKey[k]; !dup {
+					g.byKey[k] = e
+				}
+			}
 		}
 		e.answers = append(e.answers, newRecorded(p.file, in))
 		ix.count++
@@ -153,8 +205,47 @@ func newIndex(files []*cassette.File) (*index, error) {
 	return ix, nil
 }
 
-// lookup finds the entry with p's match key, or nil.
-func (ix *index) lookup(p *probe) *entry { return ix.byKey[p.key] }
+// placeholdersOf returns the places where one recorded request holds the placeholder.
+func placeholdersOf(u *url.URL, body []byte) placeholders {
+	ph := placeholders{params: map[string]bool{}, paths: map[string]bool{}}
+	for k, vs := range u.Query() {
+		if slices.Contains(vs, cassette.Redacted) {
+			ph.params[k] = true
+		}
+	}
+	if v, ok := decodeJSON(body); ok {
+		redactedPaths(v, "$", ph.paths)
+	}
+	return ph
+}
+
+// lookup finds the entry for a request: the one recorded exactly as p (the request
+// reduced with no placeholder), else the earliest recorded one that holds w with its
+// own placeholder places replaced (only recordings of p's method and path are
+// tried); or nil. A request with a named credential that nothing recorded under its
+// name matches the recordings of an unnamed credential of its kind, as a request
+// with an unnamed credential does.
+func (ix *index) lookup(p *probe, w *wire) *entry {
+	if e := ix.find(p, w); e != nil || w.cred == "" {
+		return e
+	}
+	unnamed := *w
+	unnamed.cred = ""
+	return ix.find(unnamed.probe(nil), &unnamed)
+}
+
+func (ix *index) find(p *probe, w *wire) *entry {
+	if e := ix.byKey[p.key]; e != nil {
+		return e
+	}
+	var found *entry
+	for _, g := range ix.groups[p.method+" "+p.path] {
+		if e := g.byKey[w.probe(&g.ph).key]; e != nil && (found == nil || e.order < found.order) {
+			found = e
+		}
+	}
+	return found
+}
 
 // reset rewinds every entry to its first recorded answer.
 func (ix *index) reset() {

@@ -12,23 +12,28 @@ import (
 	"unicode/utf8"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/contract"
 )
 
 // probe is a request reduced to what matching looks at: method, path, query with its
-// parameters sorted, auth kind, and the body in canonical form.
+// parameters sorted, auth kind and credential name, the Prefer header, and the body in
+// canonical form.
 type probe struct {
 	method string
 	path   string
 	query  string // canonical: pairs sorted, each escaped
 	auth   cassette.AuthKind
+	cred   string // the credential's name; "" when unnamed
+	prefer string // the Prefer header's values, joined
 	body   []byte // canonical JSON when isJSON, else the bytes as sent
 	isJSON bool
 	key    [sha256.Size]byte
 }
 
-// placeholders are the query parameters and JSON body paths that some recording holds
-// redacted. A live request's values there are replaced by the placeholder before
-// matching, so a secret the recording proxy removed still matches.
+// placeholders are the query parameters and JSON body paths that a recording holds
+// redacted. A live request's values there are replaced by the placeholder before it
+// is compared with that recording, so a secret the recording proxy removed still
+// matches.
 type placeholders struct {
 	params map[string]bool // query parameter names
 	paths  map[string]bool // JSON paths in the body, e.g. $.param_config
@@ -36,22 +41,60 @@ type placeholders struct {
 
 func (p *placeholders) empty() bool { return len(p.params) == 0 && len(p.paths) == 0 }
 
+// add adds o's places to p's.
+func (p *placeholders) add(o placeholders) {
+	for k := range o.params {
+		p.params[k] = true
+	}
+	for k := range o.paths {
+		p.paths[k] = true
+	}
+}
+
+// signature names p's places in one string: equal places, equal signatures.
+func (p *placeholders) signature() string {
+	var b strings.Builder
+	for _, k := range sortedKeys(p.params) {
+		b.WriteString("q\x00" + k + "\x00")
+	}
+	for _, k := range sortedKeys(p.paths) {
+		b.WriteString("b\x00" + k + "\x00")
+	}
+	return b.String()
+}
+
 // newProbe reduces a request to its match key. rawQuery is the query as sent (without
-// "?"); ph, if not nil, names the values to replace by the placeholder first.
-func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *placeholders) *probe {
+// "?"); ph, if not nil, names the values to replace by the placeholder first; cred is
+// the name of the request's credential, "" when unnamed.
+func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *placeholders, cred string) *probe {
 	if path == "" {
 		path = "/"
 	}
-	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h)}
+	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h), cred: cred, prefer: preferOf(h)}
 	p.query = canonicalQuery(rawQuery, ph)
 	p.body, p.isJSON = canonicalBody(body, ph)
 	p.key = p.hash()
 	return p
 }
 
+// preferOf returns the Prefer header (RFC 7240) as matching compares it: its values
+// joined by ", ", each trimmed. A request asks with it for a behaviour (the mocks'
+// Prefer: code=500 asks for a fault), so it is part of what was asked.
+func preferOf(h http.Header) string {
+	vs := h.Values(contract.HeaderPrefer)
+	if len(vs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = strings.TrimSpace(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (p *probe) hash() [sha256.Size]byte {
 	hs := sha256.New()
-	for _, s := range []string{p.method, p.path, p.query, string(p.auth)} {
+	for _, s := range []string{p.method, p.path, p.query, string(p.auth), p.cred, p.prefer} {
 		hs.Write([]byte(s))
 		hs.Write([]byte{0})
 	}

@@ -6,17 +6,26 @@
 // A request matches a recorded one when these are equal: the method; the path (as
 // escaped on the wire); the query, parameter order ignored; the body, compared as
 // canonical JSON when both are JSON (key order, whitespace and a trailing newline
-// ignored) and byte for byte otherwise; and the kind of authentication (none, an
-// X-Auth-Token, an AK/SK signature; see cassette.AuthKindOf). Credential values and all
-// other headers are ignored. Where a recording holds the placeholder cassette.Redacted
-// for a query parameter or a JSON body value, that value is ignored in every request.
+// ignored) and byte for byte otherwise, after decoding a body sent with
+// Content-Encoding: gzip; the Prefer header, with which a client asks for a fault;
+// the kind of authentication (none, an X-Auth-Token, an AK/SK signature; see
+// cassette.AuthKindOf); and the credential's name where the recording holds a named
+// placeholder (see package credential and Options.Credentials). Credential values and
+// all other headers are ignored. Where a recording holds the placeholder
+// cassette.Redacted for a query parameter or a JSON body value, any value there
+// matches that recording (and no other); a request equal to a recording as recorded
+// gets that recording before any that matches it only through a placeholder.
 //
 // Identical requests get their recorded answers in recorded order; after the last one,
-// the last answer repeats. A request that matches nothing gets NoMatchStatus with the
-// header X-Noticeconf-Replay: no-match and a NoMatchReport as its JSON body.
+// the last answer repeats (Options.Repeat offers the other choices). A request that
+// matches nothing gets NoMatchStatus with the header X-Noticeconf-Replay: no-match and
+// a NoMatchReport as its JSON body. A cassette recording a 1xx status as a final
+// answer is refused.
 package replay
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +38,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/proxy/redact"
 )
 
@@ -70,16 +80,51 @@ func ParseLatency(s string) (Latency, error) {
 	return "", fmt.Errorf("latency %q: want none or recorded", s)
 }
 
+// Repeat says what a request gets when it is sent again: which of the recordings of
+// identical requests (see the package comment for what identical means) answers it.
+type Repeat string
+
+const (
+	// RepeatLast answers the recordings in recorded order, then the last one to every
+	// later request. It is the default.
+	RepeatLast Repeat = "last"
+	// RepeatFirst answers the first recording to every request, however many there
+	// are (go-vcr's replayable interactions).
+	RepeatFirst Repeat = "first"
+	// RepeatCycle answers the recordings in recorded order, then starts again from
+	// the first.
+	RepeatCycle Repeat = "cycle"
+	// RepeatStrict answers each recording once, in recorded order; a request past
+	// them gets the no-match answer saying so.
+	RepeatStrict Repeat = "strict"
+)
+
+// ParseRepeat parses "last", "first", "cycle" or "strict".
+func ParseRepeat(s string) (Repeat, error) {
+	switch Repeat(s) {
+	case RepeatLast, RepeatFirst, RepeatCycle, RepeatStrict:
+		return Repeat(s), nil
+	}
+	return "", fmt.Errorf("repeat %q: want last, first, cycle or strict", s)
+}
+
 // Options configures a Handler.
 type Options struct {
 	// Latency says whether to wait the recorded duration. If empty, LatencyNone.
 	Latency Latency
+	// Repeat says what a repeated request gets. If empty, RepeatLast.
+	Repeat Repeat
 	// Logger receives one line per request: the interaction answered, or why none
 	// matched. If nil, nothing is logged.
 	Logger *slog.Logger
 	// MaxBodyBytes caps the request body read for matching; a longer body matches
 	// nothing. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Credentials names the credentials requests carry, as the recording did (see
+	// package credential): a request whose credential is named NAME matches the
+	// recordings that hold "REDACTED:NAME". If nil, only placeholders name
+	// credentials.
+	Credentials *credential.Names
 }
 
 // Handler answers requests from an index of recorded interactions. It is safe for
@@ -100,6 +145,12 @@ func New(files []*cassette.File, o Options) (*Handler, error) {
 		o.Latency = LatencyNone
 	}
 	if _, err := ParseLatency(string(o.Latency)); err != nil {
+		return nil, err
+	}
+	if o.Repeat == "" {
+		o.Repeat = RepeatLast
+	}
+	if _, err := ParseRepeat(string(o.Repeat)); err != nil {
 		return nil, err
 	}
 	if o.MaxBodyBytes <= 0 {
@@ -136,17 +187,37 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &tooLarge) {
 			reason = fmt.Sprintf("the request body is over %d bytes", h.opts.MaxBodyBytes)
 		}
-		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph())
+		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph(), h.opts.Credentials.Of(r.Header))
 		h.noMatch(w, r, p, nil, reason)
 		return
 	}
-	p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, body, h.ph())
-	e := h.ix.lookup(p)
+	if body, err = decodeBody(r.Header, body, h.opts.MaxBodyBytes); err != nil {
+		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph(), h.opts.Credentials.Of(r.Header))
+		h.noMatch(w, r, p, nil, err.Error())
+		return
+	}
+	rawQuery := r.URL.RawQuery
+	if h.opts.Credentials.Len() > 0 {
+		// As the recording did: a named credential in the query or the body is its
+		// placeholder.
+		rep := h.opts.Credentials.Replacer()
+		rawQuery = rep.Replace(rawQuery)
+		body = []byte(rep.Replace(string(body)))
+	}
+	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
+	p := wr.probe(nil)
+	e := h.ix.lookup(p, wr)
 	if e == nil {
 		h.noMatch(w, r, p, body, "")
 		return
 	}
-	a := e.take()
+	a := e.take(h.opts.Repeat)
+	if a == nil {
+		first := e.answers[0]
+		h.noMatch(w, r, p, body, fmt.Sprintf("the request was replayed past its %d recording(s) (%s id %d, line %d, and those identical to it) and --repeat is strict",
+			len(e.answers), first.cassette, first.id, first.line))
+		return
+	}
 	if h.opts.Latency == LatencyRecorded && a.duration > 0 {
 		t := time.NewTimer(a.duration)
 		select {
@@ -166,6 +237,29 @@ func (h *Handler) ph() *placeholders {
 		return nil
 	}
 	return &h.ix.ph
+}
+
+// decodeBody returns a body sent with Content-Encoding: gzip decoded, reading at most
+// limit decoded bytes, so that it is compared as the client meant it; any other body
+// comes back as it is. It fails for a gzip body that does not decode or decodes to
+// more than limit bytes.
+func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
+	ce := h.Values("Content-Encoding")
+	if len(ce) != 1 || !strings.EqualFold(strings.TrimSpace(ce[0]), "gzip") || len(body) == 0 {
+		return body, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("the request body is sent with Content-Encoding: gzip but is not gzip: %w", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("the request body is sent with Content-Encoding: gzip but does not decode: %w", err)
+	}
+	if int64(len(out)) > limit {
+		return nil, fmt.Errorf("the request body, sent with Content-Encoding: gzip, decodes to over %d bytes", limit)
+	}
+	return out, nil
 }
 
 // writeRecorded writes a recorded answer: status, headers and body as recorded, with
@@ -242,7 +336,7 @@ func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body
 		Closest: []Closest{},
 	}
 	if reason == "" {
-		shown := &probe{method: p.method, path: p.path, auth: p.auth, query: p.query, body: p.body, isJSON: p.isJSON}
+		shown := &probe{method: p.method, path: p.path, auth: p.auth, cred: p.cred, prefer: p.prefer, query: p.query, body: p.body, isJSON: p.isJSON}
 		if q := redactQuery(p.query, h.ph()); q != p.query {
 			shown.query = canonicalQuery(q, nil)
 		}

@@ -3,6 +3,8 @@ package brokentest_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,9 +18,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/mock"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/verify"
+	"github.com/noticeconf/noticeconf/proxy"
 	"github.com/noticeconf/noticeconf/suites"
 )
 
@@ -230,6 +234,203 @@ var _ = Describe("noticeconf verify --cassettes, the cassette oracle", func() {
 		Expect(names(withResult(res.report, verify.ResultPass))).To(ConsistOf(HaveSuffix("was recorded answering as the vendor's API page says")))
 		Expect(reasons(withResult(res.report, verify.ResultWarn))).To(ConsistOf(HavePrefix("not decodable by the official Go SDK")),
 			"the seed page's own example has result as an object")
+	})
+})
+
+// recordedFrom records, through the recording proxy, what the server h answers to
+// each request (method, path and body, sent with the headers given), and returns the
+// cassette's path: a cassette of a broken server, as `noticeconf record` makes it.
+func recordedFrom(h http.Handler, reqs ...brokenRequest) string {
+	GinkgoHelper()
+	return recordedNamed(h, nil, reqs...)
+}
+
+// recordedNamed is recordedFrom with the credentials names names.
+func recordedNamed(h http.Handler, names *credential.Names, reqs ...brokenRequest) string {
+	GinkgoHelper()
+	path := filepath.Join(GinkgoT().TempDir(), "broken.yaml")
+	p, err := proxy.New(proxy.Config{Upstream: serve(h), Cassette: path, Logger: slog.New(slog.DiscardHandler), Credentials: names})
+	Expect(err).NotTo(HaveOccurred())
+	ps := httptest.NewServer(p)
+	for _, rq := range reqs {
+		req, err := http.NewRequest(rq.method, ps.URL+rq.path, strings.NewReader(rq.body))
+		Expect(err).NotTo(HaveOccurred())
+		for k, vs := range rq.header {
+			req.Header[k] = vs
+		}
+		resp, err := ps.Client().Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		_, _ = io.Copy(io.Discard, resp.Body)
+		Expect(resp.Body.Close()).To(Succeed())
+	}
+	ps.Close()
+	Expect(p.Close()).To(Succeed())
+	return path
+}
+
+// brokenRequest is one request sent to a broken server while recording it.
+type brokenRequest struct {
+	method, path, body string
+	header             http.Header
+}
+
+// answering is a broken server that answers every request with status, the headers
+// (Content-Type application/json and an X-Request-Id unless h says otherwise) and body.
+func answering(status int, h http.Header, body string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.Header().Set("X-Request-Id", "0123456789abcdef0123456789abcdef")
+		for k, vs := range h {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	})
+}
+
+// checkOf returns the one check of rep whose name ends with suffix.
+func checkOf(rep *verify.Report, suffix string) verify.Check {
+	GinkgoHelper()
+	var found []verify.Check
+	for _, c := range rep.Checks {
+		if strings.HasSuffix(c.Name, suffix) {
+			found = append(found, c)
+		}
+	}
+	Expect(found).To(HaveLen(1), "one check named ...%s", suffix)
+	return found[0]
+}
+
+var _ = Describe("the cassette oracle's checks, against broken servers", func() {
+	const job = "48c66c6002964721be537cdc6ce0297b"
+	update := "/v3/jobs/notice/" + job + "/update"
+	valid := `{"notice_type":"MAIL","enabled_event_type_names":["buildJobSuccess"]}`
+	token := http.Header{"X-Auth-Token": {"broken-test-token"}, "Content-Type": {"application/json"}}
+	const (
+		seedCheck = "was recorded answering as the vendor's API page says"
+		docsCheck = "was recorded answering as the vendor's other docs and the SDK say"
+	)
+
+	// Each broken server breaks one rule of what a recording must hold; the check of
+	// recorded answers MUST fail (or, for a SHOULD rule, warn) naming it.
+	DescribeTable("fails the recording of a server that breaks one rule, naming it",
+		func(h http.Handler, rq brokenRequest, check string, want verify.Result, reason string) {
+			path := recordedFrom(h, rq)
+			res := runVerify(nil, "--cassettes", path, "--label-filter", suites.LabelRecordedContract)
+			c := checkOf(res.report, check)
+			Expect(c.Result).To(Equal(want), c.Details)
+			Expect(c.Reason).To(ContainSubstring(reason))
+			if want == verify.ResultFail {
+				Expect(res.code).To(Equal(1), res.stdout+res.stderr)
+			} else {
+				Expect(res.code).To(Equal(0), res.stdout+res.stderr)
+			}
+		},
+		Entry("an error body of another shape than the document's",
+			answering(400, nil, `{"error_code":7}`), brokenRequest{"POST", update, `{}`, token},
+			seedCheck, verify.ResultFail, "the answer is not the OpenAPI document's 400 response"),
+		Entry("a success for a request without credentials",
+			answering(200, nil, `{"result":null,"error":null,"status":"success"}`),
+			brokenRequest{"POST", update, valid, http.Header{"Content-Type": {"application/json"}}},
+			seedCheck, verify.ResultFail, "the request had no credentials and was answered 200 OK, want 401 Unauthorized"),
+		Entry("a success for a request the contract rejects",
+			answering(200, nil, `{"result":null,"error":null,"status":"success"}`), brokenRequest{"POST", update, `{"notice_type":"MAIL"}`, token},
+			seedCheck, verify.ResultFail, "the request breaks the contract"),
+		Entry("a 200 whose status is not success",
+			answering(200, nil, `{"result":null,"error":null,"status":"fail"}`), brokenRequest{"POST", update, valid, token},
+			seedCheck, verify.ResultFail, `"status" is "fail", want "success"`),
+		Entry("a 200 with an error",
+			answering(200, nil, `{"result":null,"error":"boom","status":"success"}`), brokenRequest{"POST", update, valid, token},
+			seedCheck, verify.ResultFail, `"error" is "boom", want null`),
+		Entry("an error code of another status's family",
+			answering(400, nil, `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: decrypt token fail"}`),
+			brokenRequest{"POST", update, `{}`, token},
+			docsCheck, verify.ResultWarn, `error_code "APIGW.0301" is not one the vendor uses with 400`),
+		Entry("an answer without X-Request-Id",
+			answering(400, http.Header{"X-Request-Id": nil}, `{"error_code":"CB.00060200","error_msg":"Invalid parameter."}`),
+			brokenRequest{"POST", update, `{}`, token},
+			docsCheck, verify.ResultWarn, "the answer has no X-Request-Id header"),
+		Entry("a success body the official SDK cannot decode",
+			answering(200, nil, `{"result":{"job_id":"`+job+`"},"error":null,"status":"success"}`), brokenRequest{"POST", update, valid, token},
+			docsCheck, verify.ResultWarn, "not decodable by the official Go SDK"),
+	)
+
+	When("the target does not answer", func() {
+		It("fails each interaction it hangs up on, saying so", func() {
+			// The recorded mock, except that it closes the connection without an
+			// answer to a request asking for a fault.
+			ref := objectMock()
+			hangUp := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("Prefer") == "" {
+					ref.ServeHTTP(w, r)
+					return
+				}
+				conn, _, err := http.NewResponseController(w).Hijack()
+				if err == nil {
+					_ = conn.Close()
+				}
+			})
+			res := oracle(hangUp)
+			Expect(res.code).To(Equal(1), res.stdout+res.stderr)
+			failed := drifts(res.report, verify.ResultFail)
+			Expect(failed).To(HaveLen(recordedWhere(func(in *cassette.Interaction) bool { return in.Request.Headers.Get("Prefer") != "" })))
+			Expect(reasons(failed)).To(HaveEach(HavePrefix("no answer from the target: ")))
+		})
+	})
+
+	When("the target answers an array shorter or longer than the recorded one", func() {
+		// Recorded ["a","b"]; a live [] or ["a","b","c","d"] is a drift, element by
+		// element (the oracle once compared only the elements both sides have).
+		It("fails naming each element on one side only", func() {
+			recorded := `{"result":["buildJobSuccess","buildJobFail"],"error":null,"status":"success"}`
+			path := recordedFrom(answering(200, nil, recorded), brokenRequest{"POST", update, valid, token})
+			for _, tc := range []struct{ body, reason string }{
+				{`{"result":[],"error":null,"status":"success"}`,
+					`$.result[0]: recorded string "buildJobSuccess", got (absent); $.result[1]: recorded string "buildJobFail", got (absent)`},
+				{`{"result":["buildJobSuccess","buildJobFail","deleteJob","forbiddenJob"],"error":null,"status":"success"}`,
+					`$.result[2]: recorded (absent), got string "deleteJob"; $.result[3]: recorded (absent), got string "forbiddenJob"`},
+			} {
+				res := runVerify(demoEnv(), "--target", serve(answering(200, nil, tc.body)), "--cassettes", path, "--label-filter", suites.LabelDrift)
+				Expect(res.code).To(Equal(1), res.stdout+res.stderr)
+				Expect(reasons(drifts(res.report, verify.ResultFail))).To(ConsistOf("drift from the recording: " + tc.reason))
+			}
+			res := runVerify(demoEnv(), "--target", serve(answering(200, nil, recorded)), "--cassettes", path, "--label-filter", suites.LabelDrift)
+			Expect(res.code).To(Equal(0), "the recorded array itself is no drift: %s", res.stdout+res.stderr)
+		})
+	})
+})
+
+var _ = Describe("noticeconf verify --target replay: --credential", func() {
+	It("replays to each of verify's credentials the answer recorded under its name", func() {
+		p := demo()
+		env := map[string]string{"ALLOWED": p.Tokens[0], "FORBIDDEN": p.ForbiddenTokens[0]}
+		names, err := credential.Parse([]string{"allowed=ALLOWED", "forbidden=FORBIDDEN"}, func(k string) string { return env[k] })
+		Expect(err).NotTo(HaveOccurred())
+		update := "/v3/jobs/notice/" + p.JobIDs[0] + "/update"
+		body := `{"notice_type":"MAIL","enabled_event_type_names":["buildJobSuccess"]}`
+		// The forbidden token first: by order alone a replay would answer the
+		// valid token's request 403.
+		path := recordedNamed(objectMock(), names,
+			brokenRequest{"POST", update, body, http.Header{"X-Auth-Token": {p.ForbiddenTokens[0]}, "Content-Type": {"application/json"}}},
+			brokenRequest{"POST", update, body, http.Header{"X-Auth-Token": {p.Tokens[0]}, "Content-Type": {"application/json"}}},
+		)
+		text, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(text)).To(And(ContainSubstring("REDACTED:allowed"), ContainSubstring("REDACTED:forbidden")))
+		Expect(string(text)).NotTo(Or(ContainSubstring(p.Tokens[0]), ContainSubstring(p.ForbiddenTokens[0])))
+
+		args := []string{"--target", "replay:" + path, "--cassettes", path, "--label-filter", suites.LabelDrift}
+		res := runVerify(demoEnv(), append(args, "--credential", "allowed=NOTICECONF_TOKEN", "--credential", "forbidden=NOTICECONF_FORBIDDEN_TOKEN")...)
+		Expect(res.code).To(Equal(0), res.stdout+res.stderr)
+		Expect(drifts(res.report, verify.ResultPass)).To(HaveLen(2))
+
+		res = runVerify(demoEnv(), args...)
+		Expect(res.code).To(Equal(1), "without names nothing recorded under a name matches: %s", res.stdout+res.stderr)
+		Expect(reasons(drifts(res.report, verify.ResultFail))).To(HaveEach(ContainSubstring("status: recorded")))
+
+		res = runVerify(demoEnv(), append(args, "--credential", "allowed=NOTICECONF_NOT_SET")...)
+		Expect(res.code).To(Equal(2))
+		Expect(res.stderr).To(ContainSubstring("NOTICECONF_NOT_SET is unset or empty"))
 	})
 })
 
