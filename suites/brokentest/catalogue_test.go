@@ -218,10 +218,9 @@ func ruleOf(details string) string {
 	return ""
 }
 
-// setDiff says how got departs from want: "unexpected failures: ...; expected but
-// passed: ..." (what names the kind of result), or "" when they are equal.
-func setDiff(what string, want, got map[string]bool) string {
-	var extra, missing []string
+// setDiff lists the names in got that are not in want (extra) and those in want
+// that are not in got (missing), sorted.
+func setDiff(want, got map[string]bool) (extra, missing []string) {
 	for n := range got {
 		if !want[n] {
 			extra = append(extra, n)
@@ -232,18 +231,40 @@ func setDiff(what string, want, got map[string]bool) string {
 			missing = append(missing, n)
 		}
 	}
-	if len(extra) == 0 && len(missing) == 0 {
-		return ""
-	}
 	slices.Sort(extra)
 	slices.Sort(missing)
+	return extra, missing
+}
+
+// exactDiff says how the checks verify failed and warned on depart from those a
+// broken server declares, or "" when they are the same: "unexpected failures: ...;
+// expected but passed: ...", and the AlsoFails that would declare the unexpected ones.
+func exactDiff(must, should, failed, warned map[string]bool) string {
+	extraF, missingF := setDiff(must, failed)
+	extraW, missingW := setDiff(should, warned)
+	if len(extraF)+len(missingF)+len(extraW)+len(missingW) == 0 {
+		return ""
+	}
 	show := func(ns []string) string {
 		if len(ns) == 0 {
 			return "none"
 		}
 		return "\n    " + strings.Join(ns, "\n    ")
 	}
-	return fmt.Sprintf("unexpected %s: %s\nexpected but passed: %s", what, show(extra), show(missing))
+	var b strings.Builder
+	fmt.Fprintf(&b, "unexpected failures: %s\nexpected but passed: %s\n", show(extraF), show(missingF))
+	fmt.Fprintf(&b, "unexpected warnings: %s\nexpected but did not warn: %s\n", show(extraW), show(missingW))
+	if extra := append(extraF, extraW...); len(extra) > 0 {
+		quoted := make([]string, len(extra))
+		for i, n := range extra {
+			quoted[i] = fmt.Sprintf("%q", n)
+		}
+		fmt.Fprintf(&b, "if the server breaks them with the same rule, declare them: AlsoFails: []string{%s}\n", strings.Join(quoted, ", "))
+	}
+	if len(missingF)+len(missingW) > 0 {
+		b.WriteString("a declared check that passed is not broken by the server: drop it from AlsoFails, or make the server break it\n")
+	}
+	return b.String()
 }
 
 // proverRun is one broken server checked by verify.
@@ -398,10 +419,7 @@ var _ = Describe("every check of noticeconf verify", Label("catalogue"), Ordered
 			}
 			got := ix.outcome(res.report)
 			Expect(got.unknown).To(BeEmpty(), "verify reported checks the spec tree does not list")
-			diff := setDiff("failures", must, got.failed)
-			if d := setDiff("warnings", should, got.warned); d != "" {
-				diff = strings.TrimPrefix(diff+"\n", "\n") + d
-			}
+			diff := exactDiff(must, should, got.failed, got.warned)
 			Expect(diff).To(BeEmpty(), "broken server %s: verify's MUST failures and SHOULD warnings are not its Check and AlsoFails:\n%s", s.Name, diff)
 			for n := range declared {
 				Expect(got.rules[n]).NotTo(BeEmpty(), "the failure message of %q names no rule (a line \"rule: ...\")", n)
