@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -391,7 +392,9 @@ var _ = Describe("every check of noticeconf verify", Label("catalogue"), Ordered
 		checks, err := checkList()
 		Expect(err).NotTo(HaveOccurred())
 		ix = newCatalogueIndex(checks)
+		start := time.Now()
 		runs = runProvers(servers)
+		GinkgoWriter.Printf("verify against %d broken servers: %s\n", len(servers), time.Since(start).Round(time.Millisecond))
 	})
 
 	var entries []TableEntry
