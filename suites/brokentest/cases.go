@@ -245,19 +245,26 @@ func invalidToken(r *http.Request, _ []byte, a *answer) bool {
 	return a.status == http.StatusUnauthorized && r.Header.Get(contract.HeaderAuthToken) != ""
 }
 
-func notJSON(r *http.Request, b []byte, _ *answer) bool {
-	return r.Method == http.MethodPost && len(b) > 0 && !json.Valid(b)
+// refused reports whether the mock refused an update with 400: the answers the
+// validation variants change, so that a request refused for its credentials first
+// (401, 403) keeps its answer.
+func refused(r *http.Request, a *answer) bool {
+	return r.Method == http.MethodPost && a.status == http.StatusBadRequest
 }
 
-func emptyBody(r *http.Request, b []byte, _ *answer) bool {
-	return r.Method == http.MethodPost && len(b) == 0
+func notJSON(r *http.Request, b []byte, a *answer) bool {
+	return refused(r, a) && len(b) > 0 && !json.Valid(b)
 }
 
-// bodyWhere matches a JSON object body for which f holds.
+func emptyBody(r *http.Request, b []byte, a *answer) bool {
+	return refused(r, a) && len(b) == 0
+}
+
+// bodyWhere matches a refused update whose body is a JSON object for which f holds.
 func bodyWhere(f func(m map[string]any) bool) match {
-	return func(r *http.Request, b []byte, _ *answer) bool {
+	return func(r *http.Request, b []byte, a *answer) bool {
 		m, ok := object(b)
-		return r.Method == http.MethodPost && ok && f(m)
+		return refused(r, a) && ok && f(m)
 	}
 }
 
@@ -293,10 +300,10 @@ func nonStringElement(key string) match {
 	})
 }
 
-// jobIDWhere matches an update whose job_id satisfies f.
+// jobIDWhere matches a refused update whose job_id satisfies f.
 func jobIDWhere(f func(id string) bool) match {
-	return func(r *http.Request, _ []byte, _ *answer) bool {
-		return r.Method == http.MethodPost && f(jobOf(r))
+	return func(r *http.Request, _ []byte, a *answer) bool {
+		return refused(r, a) && f(jobOf(r))
 	}
 }
 
