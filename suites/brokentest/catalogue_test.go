@@ -268,6 +268,10 @@ func exactDiff(must, should, failed, warned map[string]bool) string {
 	return b.String()
 }
 
+// proverFlags are the flags of verify's run against each broken server, besides its
+// target and cassettes: every check runs, the fault's included.
+var proverFlags = []string{"--fault-injection"}
+
 // proverRun is one broken server checked by verify.
 type proverRun struct {
 	res result
@@ -287,7 +291,7 @@ func runProvers(servers []brokentest.Server) map[string]proverRun {
 	for _, s := range servers {
 		h, err := s.Handler()
 		Expect(err).NotTo(HaveOccurred(), s.Name)
-		args := []string{"--target", serve(h), "--fault-injection"}
+		args := append([]string{"--target", serve(h)}, proverFlags...)
 		for _, c := range s.Cassettes {
 			args = append(args, "--cassettes", filepath.Join(moduleRoot, filepath.FromSlash(c)))
 		}
