@@ -495,3 +495,25 @@ var _ = Describe("every check of noticeconf verify", Label("catalogue"), Ordered
 			cataloguePath, firstDifference(want, got))
 	})
 })
+
+var _ = Describe("the comparison of declared and failed checks", func() {
+	set := func(names ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, n := range names {
+			m[n] = true
+		}
+		return m
+	}
+
+	It("is empty when they are the same", func() {
+		Expect(exactDiff(set("a", "b"), set("c"), set("b", "a"), set("c"))).To(BeEmpty())
+	})
+
+	It("names the unexpected failures, the declared checks that passed, and the AlsoFails that would declare the extra", func() {
+		d := exactDiff(set("a", "b"), set("c"), set("a", "x"), set("c", "y"))
+		Expect(d).To(ContainSubstring("unexpected failures: \n    x\nexpected but passed: \n    b\n"))
+		Expect(d).To(ContainSubstring("unexpected warnings: \n    y\nexpected but did not warn: none\n"))
+		Expect(d).To(ContainSubstring(`declare them: AlsoFails: []string{"x", "y"}`))
+		Expect(d).To(ContainSubstring("drop it from AlsoFails"))
+	})
+})

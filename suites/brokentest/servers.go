@@ -4,6 +4,12 @@
 // conforming variants, which differ from the mock only where the contract is lenient
 // (key order, whitespace, charset, extra keys and headers, the form of result), and
 // which verify must pass.
+//
+// Every check of verify has a broken server whose Check names it: its tests fail
+// when one has none, when a broken server makes verify fail or warn on any check but
+// its Check and AlsoFails, and when suites/conformance.yaml, the catalogue of checks
+// and the servers that prove them (`make catalogue`), is stale. For the cassette
+// oracle's checks, a broken server may come with recordings (Cassettes).
 package brokentest
 
 import (
