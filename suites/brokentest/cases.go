@@ -325,6 +325,13 @@ func plainText(text string) func(*http.Request, *answer) {
 	}
 }
 
+// invalidParameter answers the error table's 400 for an invalid parameter instead.
+func invalidParameter(_ *http.Request, a *answer) {
+	e := contract.Error(contract.InvalidParameter)
+	a.status = e.Status
+	a.body, _ = json.Marshal(map[string]string{"error_code": e.Code, "error_msg": e.Message})
+}
+
 // withMember sets the JSON object body's member key to v.
 func withMember(key string, v any) func(*http.Request, *answer) {
 	return func(_ *http.Request, a *answer) {
