@@ -38,7 +38,7 @@ type Server struct {
 	// by no other check. Empty for a conforming variant with no warning.
 	Check string
 	// Level is the level of Check: Must makes verify exit 1, Should exit 0 with a
-	// warning.
+	// warning (unless a MUST check of AlsoFails fails too).
 	Level suites.Level
 	// AlsoFails names the other checks a broken variant makes fail (MUST checks) or
 	// warn (SHOULD checks), because they break with the same rule: each is a part of
