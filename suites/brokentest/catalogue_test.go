@@ -288,7 +288,10 @@ func runProvers(servers []brokentest.Server) map[string]proverRun {
 		args []string
 	}
 	var jobs []job
+	named := map[string]bool{}
 	for _, s := range servers {
+		Expect(named[s.Name]).To(BeFalse(), "two broken servers are named %s: names must be unique", s.Name)
+		named[s.Name] = true
 		h, err := s.Handler()
 		Expect(err).NotTo(HaveOccurred(), s.Name)
 		args := append([]string{"--target", serve(h)}, proverFlags...)
