@@ -59,9 +59,16 @@ type catalogueEntry struct {
 	Description string `yaml:"description"`
 	// ProvedBy are the broken servers whose Check is this check: each makes it fail
 	// with only what must fail with it.
-	ProvedBy []string `yaml:"proved_by"`
+	ProvedBy []prover `yaml:"proved_by"`
 	// AlsoFailedBy are the broken servers that make it fail among other checks.
 	AlsoFailedBy []string `yaml:"also_failed_by,omitempty"`
+}
+
+// prover is a broken server that proves a check can fail.
+type prover struct {
+	Server string `yaml:"server"`
+	// Breaks is the rule it breaks, in words (brokentest.Server.Breaks).
+	Breaks string `yaml:"breaks"`
 }
 
 const catalogueHeader = `# The catalogue of the checks of noticeconf verify: every check of the spec tree, its
@@ -72,8 +79,8 @@ const catalogueHeader = `# The catalogue of the checks of noticeconf verify: eve
 # from brokentest.Broken(); do not edit. The tests of suites/brokentest fail when this
 # file is stale or when a check has no broken server in proved_by.
 #
-# proved_by: broken servers whose Check is this check: verify fails it (MUST) or warns
-#   on it (SHOULD), and fails or warns on nothing else but their declared AlsoFails.
+# proved_by: broken servers whose Check is this check, and the rule each breaks: verify
+#   fails it (MUST) or warns on it (SHOULD), and nothing else but their AlsoFails.
 # also_failed_by: broken servers that fail it too, among other checks (AlsoFails).
 # description: the rule, as verify's failure message for the check states it.
 `
@@ -335,7 +342,7 @@ func buildCatalogue(ix *catalogueIndex, servers []brokentest.Server, rules map[s
 		}
 		entries[i] = catalogueEntry{
 			Name: c.Name, Level: c.Level, Source: c.Source, Labels: labels,
-			At: c.At, Within: c.Within, Description: rules[c.Name], ProvedBy: []string{},
+			At: c.At, Within: c.Within, Description: rules[c.Name], ProvedBy: []prover{},
 		}
 		at[c.Name] = &entries[i]
 	}
@@ -344,7 +351,7 @@ func buildCatalogue(ix *catalogueIndex, servers []brokentest.Server, rules map[s
 		if err != nil {
 			return nil, err
 		}
-		at[p.Name].ProvedBy = append(at[p.Name].ProvedBy, s.Name)
+		at[p.Name].ProvedBy = append(at[p.Name].ProvedBy, prover{Server: s.Name, Breaks: s.Breaks})
 		all, err := ix.declared(s)
 		if err != nil {
 			return nil, err
@@ -410,6 +417,7 @@ var _ = Describe("every check of noticeconf verify", Label("catalogue"), Ordered
 	}
 	DescribeTable("fails against a broken server exactly the checks it declares, naming the rule",
 		func(s brokentest.Server) {
+			Expect(s.Breaks).NotTo(BeEmpty(), "broken server %s: Breaks says in words which rule it breaks", s.Name)
 			run := runs[s.Name]
 			Expect(run.err).NotTo(HaveOccurred())
 			res := run.res
