@@ -73,6 +73,12 @@ bench:
 	$(GO) run $(BENCHSTAT) $(BENCH_RAW) > $(BENCH_RAW).stat
 	$(GO) run ./internal/benchmarks/cmd/benchreport -in $(BENCH_RAW) -benchstat $(BENCH_RAW).stat -out docs/benchmarks.md
 
+## catalogue: write suites/conformance.yaml, every check of verify with the broken servers
+##   of suites/brokentest that prove it can fail; `make test` fails when it is stale
+.PHONY: catalogue
+catalogue:
+	$(GO) test -count=1 ./suites/brokentest/ -args -update -ginkgo.label-filter=catalogue
+
 ## cassette-audit: fail if a committed cassette holds a secret
 cassette-audit:
 	$(GO) run ./cmd/noticeconf cassette audit cassettes/

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -33,7 +34,14 @@ type result struct {
 // asks for a JSON report, and decodes it.
 func runVerify(env []string, args ...string) result {
 	GinkgoHelper()
-	dir := GinkgoT().TempDir()
+	res, err := execVerify(GinkgoT().TempDir(), env, args...)
+	Expect(err).NotTo(HaveOccurred())
+	return res
+}
+
+// execVerify is runVerify, the JSON report written in dir. It makes no assertion, so
+// that runs may go on in parallel goroutines: the error says what went wrong.
+func execVerify(dir string, env []string, args ...string) (result, error) {
 	jsonPath := filepath.Join(dir, "report.json")
 	cmd := exec.Command(bin, append(append([]string{"verify"}, args...), "--json-report", jsonPath)...)
 	for _, kv := range os.Environ() {
@@ -49,14 +57,16 @@ func runVerify(env []string, args ...string) result {
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		res.code = exit.ExitCode()
-	} else {
-		Expect(err).NotTo(HaveOccurred())
+	} else if err != nil {
+		return res, fmt.Errorf("run %s verify: %w", bin, err)
 	}
 	if b, err := os.ReadFile(jsonPath); err == nil {
 		res.report = &verify.Report{}
-		Expect(json.Unmarshal(b, res.report)).To(Succeed())
+		if err := json.Unmarshal(b, res.report); err != nil {
+			return res, fmt.Errorf("the JSON report %s: %w", jsonPath, err)
+		}
 	}
-	return res
+	return res, nil
 }
 
 // demo returns the demo profile the variants serve.

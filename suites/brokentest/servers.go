@@ -4,6 +4,12 @@
 // conforming variants, which differ from the mock only where the contract is lenient
 // (key order, whitespace, charset, extra keys and headers, the form of result), and
 // which verify must pass.
+//
+// Every check of verify has a broken server whose Check names it: its tests fail
+// when one has none, when a broken server makes verify fail or warn on any check but
+// its Check and AlsoFails, and when suites/conformance.yaml, the catalogue of checks
+// and the servers that prove them (`make catalogue`), is stale. For the cassette
+// oracle's checks, a broken server may come with recordings (Cassettes).
 package brokentest
 
 import (
@@ -28,11 +34,22 @@ type Server struct {
 	// Breaks says in words which rule the variant breaks; empty for a conforming one.
 	Breaks string
 	// Check is a part of the name of the check that must fail (Level Must) or warn
-	// (Level Should). Empty for a conforming variant with no warning.
+	// (Level Should): of a broken variant, the one check it proves can fail, named
+	// by no other check. Empty for a conforming variant with no warning.
 	Check string
 	// Level is the level of Check: Must makes verify exit 1, Should exit 0 with a
-	// warning.
+	// warning (unless a MUST check of AlsoFails fails too).
 	Level suites.Level
+	// AlsoFails names the other checks a broken variant makes fail (MUST checks) or
+	// warn (SHOULD checks), because they break with the same rule: each is a part of
+	// a check's name and stands for every check whose name contains it. Check and
+	// AlsoFails together are exactly the checks verify fails and warns on; if
+	// AlsoFails is empty, Check is the only one.
+	AlsoFails []string
+	// Cassettes are cassette files, relative to the module root, that verify re-sends
+	// to the variant and checks as recorded (--cassettes): the cassette oracle's
+	// checks. If empty, verify runs without them.
+	Cassettes []string
 	// Skipped is a part of the name of a check a conforming variant makes verify skip.
 	Skipped string
 	// Style is the form of result the wrapped mock answers. If empty, a string: the
@@ -73,39 +90,51 @@ func Broken() []Server {
 	const (
 		success = "when the update is valid and authenticated "
 		body    = "answers an error body with error_code and error_msg"
+		// family names every check of an error_code's family.
+		family = "answers an error_code the vendor uses with"
 	)
-	return []Server{
+	servers := []Server{
 		// The success answer.
 		must("envelope-without-status", `the success envelope has no "status" key`,
-			success+"answers the documented envelope", onSuccessBody(deleteKey("status"))),
+			success+"answers the documented envelope", onSuccessBody(deleteKey("status"))).
+			also(success + `answers status "success"`),
 		must("envelope-without-error", `the success envelope has no "error" key`,
-			success+"answers error null", onSuccessBody(deleteKey("error"))),
+			success+"answers error null", onSuccessBody(deleteKey("error"))).
+			also(success + "answers the documented envelope"),
 		must("envelope-without-result", `the success envelope has no "result" key`,
-			success+"answers result as a string", onSuccessBody(deleteKey("result"))),
+			success+"answers result as a string", onSuccessBody(deleteKey("result"))).
+			also(success + "answers the documented envelope"),
 		must("status-fail", `the success envelope says status "fail"`,
 			success+`answers status "success"`, onSuccessBody(setKey("status", "fail"))),
 		must("error-not-null", `the success envelope's error is a string`,
 			success+"answers error null", onSuccessBody(setKey("error", "none"))),
 		must("result-number", "result is a number",
-			success+"answers result as a string, null or", onSuccessBody(setKey("result", 42))),
+			success+"answers result as a string, null or", onSuccessBody(setKey("result", 42))).
+			also(success+"answers the documented envelope", success+"answers a body the official Go SDK decodes"),
 		must("success-201", "a successful update answers 201",
 			success+"answers 200", rewrite(func(r *http.Request, a *answer) {
 				if a.status == http.StatusOK {
 					a.status = http.StatusCreated
 				}
-			})),
+			})).also(
+			// Every check of a success that must answer 200.
+			"when the update is signed with AK/SK answers 200",
+			"accepts a body that ends with a newline",
+			"accepts Content-Type application/json without a charset",
+			"shows the events the update enabled"),
 		must("success-text-plain", "the success answer is Content-Type text/plain",
 			success+"answers a JSON content type", rewrite(func(r *http.Request, a *answer) {
 				if a.status == http.StatusOK {
 					a.header.Set("Content-Type", "text/plain; charset=utf-8")
 				}
-			})),
+			})).also(success+"answers the documented envelope", "shows the events the update enabled"),
 		must("success-not-json", `the success answer is the text "OK"`,
 			success+"answers the documented envelope", rewrite(func(r *http.Request, a *answer) {
 				if a.status == http.StatusOK {
 					a.body = []byte("OK")
 				}
-			})),
+			})).also(success+`answers status "success"`, success+"answers error null", success+"answers result as",
+			success+"answers a body the official Go SDK decodes", "shows the events the update enabled"),
 
 		// Authentication.
 		must("no-auth-check", "a request without credentials is served",
@@ -113,13 +142,13 @@ func Broken() []Server {
 				if r.Header.Get(contract.HeaderAuthToken) == "" && r.Header.Get(contract.HeaderAuthorization) == "" {
 					r.Header.Set(contract.HeaderAuthToken, demoToken())
 				}
-			})),
+			})).also("when no credentials are sent"),
 		must("any-token-accepted", "any X-Auth-Token is accepted",
 			"when X-Auth-Token is not a valid token answers 401", onRequest(func(r *http.Request, _ []byte) {
 				if strings.HasPrefix(r.Header.Get(contract.HeaderAuthToken), "noticeconf-invalid-") {
 					r.Header.Set(contract.HeaderAuthToken, demoToken())
 				}
-			})),
+			})).also("when X-Auth-Token is not a valid token"),
 		must("forbidden-as-401", "a caller not allowed answers 401 instead of 403",
 			"when the token is not allowed to update the job answers 403", onStatus(http.StatusForbidden, http.StatusUnauthorized)),
 		must("missing-credentials-as-403", "a request without credentials answers 403 instead of 401",
@@ -131,9 +160,11 @@ func Broken() []Server {
 
 		// Validation.
 		must("malformed-json-500", "a body that is not JSON answers 500",
-			"when the body is not JSON answers 400", failWhen(func(b []byte) bool { return len(b) > 0 && !json.Valid(b) }, http.StatusInternalServerError)),
+			"when the body is not JSON answers 400", failWhen(func(b []byte) bool { return len(b) > 0 && !json.Valid(b) }, http.StatusInternalServerError)).
+			also("when the body is not JSON " + family),
 		must("empty-body-500", "an empty body answers 500",
-			"when the body is empty answers 400", failWhen(func(b []byte) bool { return len(b) == 0 }, http.StatusInternalServerError)),
+			"when the body is empty answers 400", failWhen(func(b []byte) bool { return len(b) == 0 }, http.StatusInternalServerError)).
+			also("when the body is empty " + family),
 		must("notice-type-not-required", "notice_type is not required",
 			"when notice_type is missing answers 400", onBody(func(m map[string]any) bool {
 				if _, ok := m["notice_type"]; ok {
@@ -141,7 +172,7 @@ func Broken() []Server {
 				}
 				m["notice_type"] = "MESSAGE"
 				return true
-			})),
+			})).also("when notice_type is missing"),
 		must("event-names-not-required", "enabled_event_type_names is not required",
 			"when enabled_event_type_names is missing answers 400", onBody(func(m map[string]any) bool {
 				if _, ok := m["enabled_event_type_names"]; ok {
@@ -149,7 +180,7 @@ func Broken() []Server {
 				}
 				m["enabled_event_type_names"] = []any{}
 				return true
-			})),
+			})).also("when enabled_event_type_names is missing"),
 		must("notice-type-number-accepted", "a number for notice_type is accepted",
 			"when notice_type is a number answers 400", onBody(func(m map[string]any) bool {
 				n, ok := m["notice_type"].(json.Number)
@@ -157,7 +188,7 @@ func Broken() []Server {
 					m["notice_type"] = n.String()
 				}
 				return ok
-			})),
+			})).also("when notice_type is a number"),
 		must("event-names-string-accepted", "a string for enabled_event_type_names is accepted",
 			"when enabled_event_type_names is a string answers 400", onBody(func(m map[string]any) bool {
 				s, ok := m["enabled_event_type_names"].(string)
@@ -165,7 +196,7 @@ func Broken() []Server {
 					m["enabled_event_type_names"] = []any{s}
 				}
 				return ok
-			})),
+			})).also("when enabled_event_type_names is a string"),
 		must("event-name-number-accepted", "a number in enabled_event_type_names is accepted",
 			"when enabled_event_type_names has a non-string element answers 400", onBody(func(m map[string]any) bool {
 				xs, _ := m["enabled_event_type_names"].([]any)
@@ -176,38 +207,39 @@ func Broken() []Server {
 					}
 				}
 				return changed
-			})),
+			})).also("when enabled_event_type_names has a non-string element"),
 		must("param-config-object-accepted", "an object for param_config is accepted",
 			"when param_config is an object answers 400", onBody(func(m map[string]any) bool {
 				_, ok := m["param_config"].(map[string]any)
 				delete(m, "param_config")
 				return ok
-			})),
+			})).also("when param_config is an object"),
 		must("null-event-names-500", "enabled_event_type_names null (the SDK's nil list) answers 500",
 			"when enabled_event_type_names is null, as the SDK sends a nil list answers 400, not 500",
-			failWhen(func(b []byte) bool { return bytes.Contains(b, []byte(`"enabled_event_type_names":null`)) }, http.StatusInternalServerError)),
+			failWhen(func(b []byte) bool { return bytes.Contains(b, []byte(`"enabled_event_type_names":null`)) }, http.StatusInternalServerError)).
+			also("when enabled_event_type_names is null, as the SDK sends a nil list " + family),
 		must("job-id-length-unchecked", "a job_id of the wrong length is looked up, not refused",
 			"when job_id is too short answers 400", onPath(func(id string) (int, bool) {
 				return http.StatusNotFound, len(id) != 32 && alnum(id)
-			})),
+			})).also("when job_id is too short "+family, "when job_id is too long answers 400", "when job_id is too long "+family),
 		must("job-id-charset-unchecked", "a job_id with other characters is looked up, not refused",
 			"when job_id is not alphanumeric answers 400", onPath(func(id string) (int, bool) {
 				return http.StatusNotFound, !alnum(id)
-			})),
+			})).also("when job_id is not alphanumeric " + family),
 		must("unknown-job-422", "an unknown job answers 422 DEVCB.00031006, as other job endpoints do",
 			"when job_id is well-formed but no such job exists answers 404", rewrite(func(r *http.Request, a *answer) {
 				if a.status == http.StatusNotFound {
 					a.status = http.StatusUnprocessableEntity
 					a.body = []byte(`{"error_code":"DEVCB.00031006","error_msg":"The job does not exist."}`)
 				}
-			})),
+			})).also("when job_id is well-formed but no such job exists " + family),
 		must("unknown-job-created", "an update of an unknown job succeeds",
 			"when job_id is well-formed but no such job exists answers 404", rewrite(func(r *http.Request, a *answer) {
 				if a.status == http.StatusNotFound && r.Method == http.MethodPost {
 					a.status = http.StatusOK
 					a.body = []byte(`{"result":"` + jobOf(r) + `","error":null,"status":"success"}`)
 				}
-			})),
+			})).also("when job_id is well-formed but no such job exists"),
 
 		// Error bodies.
 		must("error-keys-renamed", "error bodies say code and message instead of error_code and error_msg",
@@ -215,33 +247,36 @@ func Broken() []Server {
 				m["code"], m["message"] = m["error_code"], m["error_msg"]
 				delete(m, "error_code")
 				delete(m, "error_msg")
-			})),
+			})).also(body, family),
 		must("error-code-number", "error_code is a number",
-			"when the body is not JSON "+body, onErrorBody(func(m map[string]any) { m["error_code"] = 60200 })),
+			"when the body is not JSON "+body, onErrorBody(func(m map[string]any) { m["error_code"] = 60200 })).
+			also(body, family),
 		must("error-code-empty", "error_code is empty",
-			"when no credentials are sent "+body, onErrorBody(func(m map[string]any) { m["error_code"] = "" })),
+			"when no credentials are sent "+body, onErrorBody(func(m map[string]any) { m["error_code"] = "" })).
+			also(body, family),
 		must("error-msg-missing", "error bodies have no error_msg",
-			"when job_id is too long "+body, onErrorBody(func(m map[string]any) { delete(m, "error_msg") })),
+			"when job_id is too long "+body, onErrorBody(func(m map[string]any) { delete(m, "error_msg") })).
+			also(body),
 		must("html-error-page", "errors are an HTML page",
 			"when notice_type is missing "+body, rewrite(func(r *http.Request, a *answer) {
 				if a.status >= 400 {
 					a.header.Set("Content-Type", "text/html; charset=utf-8")
 					a.body = []byte("<html><body><h1>" + strconv.Itoa(a.status) + " " + http.StatusText(a.status) + "</h1></body></html>")
 				}
-			})),
+			})).also(body, family),
 
 		// Faults.
 		must("fault-ignored", "Prefer: code=500 is ignored",
 			"when the server fails (Prefer: code=500) answers 500", onRequest(func(r *http.Request, _ []byte) {
 				r.Header.Del(contract.HeaderPrefer)
-			})),
+			})).also("when the server fails (Prefer: code=500)"),
 		must("fault-plain-text", "a fault answers a plain-text body",
 			"when the server fails (Prefer: code=500) "+body, rewrite(func(r *http.Request, a *answer) {
 				if a.status == http.StatusInternalServerError {
 					a.header.Set("Content-Type", "text/plain; charset=utf-8")
 					a.body = []byte("Internal Server Error\n")
 				}
-			})),
+			})).also("when the server fails (Prefer: code=500) " + family),
 
 		// SHOULD rules: verify passes with a warning.
 		should("no-request-id", "answers carry no X-Request-Id header",
@@ -253,13 +288,21 @@ func Broken() []Server {
 				if m["error_code"] == contract.Error(contract.InvalidParameter).Code {
 					m["error_code"] = contract.Error(contract.InvalidToken).Code
 				}
-			})),
+			})).also(
+			// Every case answered CB.00060200.
+			"when the body is not JSON "+family, "when the body is empty "+family,
+			"when notice_type is missing "+family, "when enabled_event_type_names is missing "+family,
+			"when enabled_event_type_names is a string "+family, "when enabled_event_type_names has a non-string element "+family,
+			"when param_config is an object "+family, "when enabled_event_type_names is null, as the SDK sends a nil list "+family),
+		// The two refuse what the mock accepted: a valid, authenticated update.
 		should("trailing-newline-rejected", `a body ending with "\n" answers 400`,
-			"accepts a body that ends with a newline", failWhen(func(b []byte) bool { return bytes.HasSuffix(b, []byte("\n")) }, http.StatusBadRequest)),
+			"accepts a body that ends with a newline", onAnswer(func(r *http.Request, b []byte, a *answer) bool {
+				return r.Method == http.MethodPost && a.status == http.StatusOK && bytes.HasSuffix(b, []byte("\n"))
+			}, invalidParameter)),
 		should("charset-required", "Content-Type application/json without a charset answers 400",
-			"accepts Content-Type application/json without a charset", onRequestFail(func(r *http.Request) bool {
-				return r.Method == http.MethodPost && r.Header.Get("Content-Type") == "application/json"
-			}, http.StatusBadRequest)),
+			"accepts Content-Type application/json without a charset", onAnswer(func(r *http.Request, _ []byte, a *answer) bool {
+				return r.Method == http.MethodPost && a.status == http.StatusOK && r.Header.Get("Content-Type") == "application/json"
+			}, invalidParameter)),
 		should("read-back-stale", "the read-back does not show the update",
 			"shows the events the update enabled", rewrite(func(r *http.Request, a *answer) {
 				if r.Method == http.MethodGet && a.status == http.StatusOK {
@@ -274,6 +317,15 @@ func Broken() []Server {
 				}
 			})),
 	}
+	servers = append(servers, caseServers()...)
+	servers = append(servers, recordedServers()...)
+	return servers
+}
+
+// also returns s declaring that it makes checks fail (or warn) too: see AlsoFails.
+func (s Server) also(checks ...string) Server {
+	s.AlsoFails = append(slices.Clone(s.AlsoFails), checks...)
+	return s
 }
 
 // Conforming returns variants that differ from the reference mock only where the
@@ -392,19 +444,6 @@ func failWhen(bad func(body []byte) bool, status int) func(http.Handler) http.Ha
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(b))
-			ref.ServeHTTP(w, r)
-		})
-	}
-}
-
-// onRequestFail answers status with the error table's body for it when bad(r).
-func onRequestFail(bad func(r *http.Request) bool, status int) func(http.Handler) http.Handler {
-	return func(ref http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if bad(r) {
-				writeError(w, firstOfStatus(status))
-				return
-			}
 			ref.ServeHTTP(w, r)
 		})
 	}
