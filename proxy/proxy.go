@@ -1,6 +1,6 @@
 // Package proxy is the recording proxy: it passes traffic between clients and the
 // live API and writes the notice endpoints' interactions to a go-vcr v3 cassette,
-// secret-free (package proxy/redact) and crash-safe (cassette.Writer: every
+// secret-free (the redaction policy of package internal/redact) and crash-safe (cassette.Writer: every
 // interaction is on disk, in a file that parses, before its response reaches the
 // client).
 //
@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,7 +31,7 @@ import (
 	"github.com/elazarl/goproxy"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/proxy/redact"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // Mode is what the proxy does with an existing cassette file.
@@ -98,9 +99,10 @@ type Config struct {
 	// RecordAll records every interaction. If false, only the notice endpoints
 	// (paths under contract.NoticePrefix) are recorded; other traffic passes through.
 	RecordAll bool
-	// Redact adds headers and JSON body fields to redact. The defaults
-	// (redact.RequestHeaders, redact.ResponseHeaders, secret query parameters) always
-	// apply.
+	// Redact adds to the redaction policy (package internal/redact): the run's known
+	// secrets and URLs, more headers, JSON body fields and patterns. The policy's
+	// rules always apply; Upstream's userinfo and secret query values are added to its
+	// known secrets.
 	Redact redact.Config
 	// MaxBodyBytes caps a recorded body. A bigger request body is refused with 413; a
 	// bigger response is passed on but not recorded. If zero, DefaultMaxBodyBytes.
@@ -127,7 +129,7 @@ type Proxy struct {
 	upstream  *url.URL
 	allow     []string
 	transport *http.Transport
-	redactor  *redact.Redactor
+	redactor  *redact.Policy
 	writer    *cassette.Writer
 	handler   http.Handler
 	maxBody   int64
@@ -183,7 +185,11 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	p.headerTimeout = headerTimeout
 	var err error
-	if p.redactor, err = redact.New(cfg.Redact); err != nil {
+	rcfg := cfg.Redact
+	if cfg.Upstream != "" {
+		rcfg.URLs = append(slices.Clone(rcfg.URLs), cfg.Upstream)
+	}
+	if p.redactor, err = redact.New(rcfg); err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
 	}
 	if cfg.InsecureUpstream {
