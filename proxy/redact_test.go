@@ -15,8 +15,8 @@ import (
 	"github.com/noticeconf/noticeconf/internal/audit"
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/contract"
-	"github.com/noticeconf/noticeconf/proxy"
 	"github.com/noticeconf/noticeconf/internal/redact"
+	"github.com/noticeconf/noticeconf/proxy"
 )
 
 // Secrets of the redaction spec, each shaped like the real thing.
