@@ -181,6 +181,7 @@ func (x *Exchange) String() string {
 	if p == nil {
 		p = redactpkg.Default()
 	}
+	p = p.Learn(x.RequestHeader).Learn(x.Header)
 	var b strings.Builder
 	b.WriteString("request sent:\n")
 	fmt.Fprintf(&b, "    %s %s\n", x.Method, redactpkg.Printable(p.URL(x.URL)))

@@ -192,6 +192,20 @@ func New(cfg Config) (*Policy, error) {
 	return p, nil
 }
 
+// Learn returns a policy that also knows, as secrets to replace wherever they appear,
+// the values of h's secret headers (and the parts of an Authorization, the values of
+// cookies): for showing a request whose body may repeat its own credentials.
+func (p *Policy) Learn(h http.Header) *Policy {
+	r := p.newRun()
+	r.headers(h.Clone(), "")
+	if len(r.found) == 0 {
+		return p
+	}
+	out := *p
+	out.known = r.scrubber()
+	return &out
+}
+
 // Default returns the policy without run credentials or user additions.
 func Default() *Policy {
 	p, _ := New(Config{})
@@ -721,6 +735,9 @@ func (r *run) text(s, field string) string {
 	if s == "" {
 		return s
 	}
+	if strings.ContainsAny(s, "{[") {
+		s = r.embeddedJSON(s, field)
+	}
 	if strings.Contains(s, "://") {
 		s = urlRE.ReplaceAllStringFunc(s, func(u string) string {
 			// A URL may end with sentence punctuation.
@@ -777,6 +794,49 @@ func (r *run) text(s, field string) string {
 		s = r.pattern(re, s, field)
 	}
 	return s
+}
+
+// Bounds of the search for JSON documents inside text.
+const (
+	maxEmbeddedText  = 1 << 20
+	maxEmbeddedTries = 64
+)
+
+// embeddedJSON redacts the JSON objects and arrays inside text (an error message that
+// quotes an answer, a log line) as JSON documents.
+func (r *run) embeddedJSON(s, field string) string {
+	if len(s) > maxEmbeddedText {
+		return s
+	}
+	var b strings.Builder
+	last, tries := 0, 0
+	for i := 0; i < len(s) && tries < maxEmbeddedTries; i++ {
+		if s[i] != '{' && s[i] != '[' {
+			continue
+		}
+		tries++
+		dec := json.NewDecoder(strings.NewReader(s[i:]))
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			continue
+		}
+		end := i + int(dec.InputOffset())
+		doc := strings.TrimSpace(s[i:end])
+		if len(doc) < 2 {
+			continue
+		}
+		if out, ok := r.json([]byte(doc), field, 1); ok && string(out) != doc {
+			b.WriteString(s[last:i])
+			b.Write(out)
+			last = i + len(doc)
+		}
+		i = i + len(doc) - 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 func (r *run) pattern(re *regexp.Regexp, s, field string) string {

@@ -233,7 +233,7 @@ type Closest struct {
 const maxReportedBody = 64 << 10
 
 func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body []byte, reason string) {
-	pol := redact.Default()
+	pol := redact.Default().Learn(r.Header)
 	path := pol.URL(p.path)
 	rep := NoMatchReport{
 		ErrorCode: NoMatchCode,

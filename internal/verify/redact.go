@@ -34,6 +34,33 @@ func policyFor(t suites.Target, target string) *redact.Policy {
 	return p
 }
 
+// Policy returns the redaction policy of a run with o: the default rules plus o's
+// credentials (Token, AK, SK, ForbiddenToken) and the userinfo and secret query
+// values of o.Target. Run uses it, with the demo profile's credentials too when it
+// fills them in.
+func (o Options) Policy() *redact.Policy {
+	return policyFor(suites.Target{Token: o.Token, AK: o.AK, SK: o.SK, ForbiddenToken: o.ForbiddenToken}, o.Target)
+}
+
+// WriteOutputs writes what Run writes for the Ginkgo report r of a run against the
+// target named name: the table to stdout and the report files o names, everything
+// through o.Policy. It returns the report as written.
+func (o Options) WriteOutputs(name string, r types.Report, stdout io.Writer) (Report, error) {
+	return o.outputs(o.Policy(), name, r, stdout)
+}
+
+func (o Options) outputs(pol *redact.Policy, name string, r types.Report, stdout io.Writer) (Report, error) {
+	r = redactGinkgo(pol, r)
+	rep := FromGinkgo(pol.Text(name), r).Redacted(pol)
+	if err := rep.WriteTable(stdout); err != nil {
+		return rep, err
+	}
+	if err := o.writeFiles(rep, r); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
 // Redacted returns the report with every text a target may have put in it (the
 // reasons, the details, the target's name) through the policy, control characters
 // escaped.

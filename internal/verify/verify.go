@@ -166,15 +166,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	if err := verbose.Flush(); err != nil {
 		return Report{}, fmt.Errorf("write verbose output: %w", err)
 	}
-	got = redactGinkgo(pol, got)
-	rep := FromGinkgo(name, got).Redacted(pol)
-	if err := rep.WriteTable(stdout); err != nil {
-		return rep, err
-	}
-	if err := o.writeFiles(rep, got); err != nil {
-		return rep, err
-	}
-	return rep, nil
+	return o.outputs(pol, name, got, stdout)
 }
 
 // discardT is the GinkgoTestingT of a run outside `go test`: the report, not t,
