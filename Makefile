@@ -12,7 +12,8 @@ THIRDPARTY_TEST    = NOTICECONF_THIRDPARTY_REPORTS=$(abspath $(THIRDPARTY_REPORT
 
 # Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
 FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzParse ./internal/cassette:FuzzEncodeItem \
-                ./internal/replay:FuzzCanonicalJSON ./internal/replay:FuzzReplayMatch ./proxy/redact:FuzzRedact
+                ./internal/replay:FuzzCanonicalJSON ./internal/replay:FuzzReplayMatch ./internal/redact:FuzzRedact \
+                ./internal/leaktest:FuzzNoOutputHoldsASecret
 FUZZTIME     ?= 5s
 
 # The date the shipped cassettes carry in place of every wall-clock value (see
