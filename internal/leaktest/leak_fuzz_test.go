@@ -259,11 +259,19 @@ func placements() []placement {
 		answer("JSON field", func(s string, _ http.ResponseWriter) []byte {
 			return []byte(jsonText(map[string]any{"token": s, "status": "success"}))
 		}),
-		answer("read-back param_config (\\u0026)", func(s string, _ http.ResponseWriter) []byte {
-			return []byte(jsonText(map[string]any{"result": []map[string]any{
-				{"notice_type": "DING_TALK", "param_config": jsonText(map[string]string{"webhook": dingTalk("0123456789abcdef", s)})},
-				{"notice_type": "WECOM", "param_config": jsonText(map[string]string{"webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?a=1&key=" + url.QueryEscape(s)})},
-			}, "error": nil, "status": "success"}))
+		readBack("DingTalk access_token", func(s string) map[string]string { return map[string]string{"webhook": dingTalk(s, "c2lnbg==")} }),
+		readBack("DingTalk sign", func(s string) map[string]string { return map[string]string{"webhook": dingTalk("0123456789abcdef", s)} }),
+		readBack("DingTalk secret", func(s string) map[string]string {
+			return map[string]string{"webhook": dingTalk("0123456789abcdef", "c2lnbg=="), "secret": s}
+		}),
+		readBack("WeCom key", func(s string) map[string]string {
+			return map[string]string{"webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?a=1&key=" + url.QueryEscape(s)}
+		}),
+		readBack("Feishu hook token", func(s string) map[string]string {
+			return map[string]string{"webhook": "https://open.feishu.cn/open-apis/bot/v2/hook/" + url.PathEscape(s)}
+		}),
+		readBack("Feishu secret", func(s string) map[string]string {
+			return map[string]string{"webhook": "https://open.feishu.cn/open-apis/bot/v2/hook/0c7e5a3f-9b1d", "secret": s}
 		}),
 		answer("gzip JSON", func(s string, w http.ResponseWriter) []byte {
 			w.Header().Set("Content-Encoding", "gzip")
@@ -283,6 +291,19 @@ func placements() []placement {
 		}},
 	)
 	return ps
+}
+
+// readBack is an answer placement: the read-back (GET .../query) answer, as Go's
+// encoding/json writes it (& as \u0026), whose param_config holds pc(secret).
+func readBack(name string, pc func(s string) map[string]string) placement {
+	return placement{name: "read-back answer param_config " + name, req: func(string) request {
+		return request{method: http.MethodGet, path: "/v3/jobs/notice/" + job + "/query", header: http.Header{}}
+	}, answer: func(s string, _ http.ResponseWriter) []byte {
+		return []byte(jsonText(map[string]any{"result": []map[string]any{
+			{"notice_type": "MAIL", "enable_map": map[string]bool{"buildJobSuccess": true}, "param_config": nil},
+			{"notice_type": "DING_TALK", "enable_map": map[string]bool{"buildJobSuccess": true}, "param_config": jsonText(pc(s))},
+		}, "error": nil, "status": "success"}))
+	}}
 }
 
 // echo is the upstream and verify's target: it answers every request with the
