@@ -207,3 +207,20 @@ func TestPatternsAndBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text\twith tab\nand newline": "plain text\twith tab\nand newline",
+		"clear \x1b[2J screen":              `clear \x1b[2J screen`,
+		"title \x1b]0;pwned\x07":            `title \x1b]0;pwned\x07`,
+		"carriage\rreturn":                  `carriage\x0dreturn`,
+		"bidi \u202eevil":                   `bidi \u202eevil`,
+		"C1 \u009b31m":                      `C1 \u009b31m`,
+		"bad utf-8 \xff\xfe":                `bad utf-8 \xff\xfe`,
+		"中文 stays":                          "中文 stays",
+	} {
+		if got := redact.Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
