@@ -583,7 +583,7 @@ func (r *run) url(s, field string) string {
 	return out
 }
 
-var telegramBotRE = regexp.MustCompile(`^bot[0-9]{3,}:[A-Za-z0-9_\-]{8,}$`)
+var telegramBotRE = regexp.MustCompile(`^bot[0-9]{3,}:[^/]{8,}$`)
 
 // hookPath redacts the token segments of a bot or webhook URL path.
 func (r *run) hookPath(host, path, field string) string {
@@ -603,12 +603,13 @@ func (r *run) hookPath(host, path, field string) string {
 		}
 		switch {
 		case telegramBotRE.MatchString(seg):
-			r.found = append(r.found, seg, strings.TrimPrefix(seg, "bot"))
+			_, token, _ := strings.Cut(seg, ":")
+			r.found = append(r.found, seg, token, pathUnescape(token))
 			segs[n] = "bot" + cassette.Redacted
 			changed = true
 			continue
 		case after && len(seg) >= 8 && !IsRedacted(seg):
-			r.found = append(r.found, seg)
+			r.found = append(r.found, seg, pathUnescape(seg))
 			segs[n] = cassette.Redacted
 			changed = true
 			continue
@@ -623,6 +624,13 @@ func (r *run) hookPath(host, path, field string) string {
 	}
 	r.note(field, "webhook URL token (path segment)")
 	return strings.Join(segs, "/")
+}
+
+func pathUnescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // query redacts the secret parameters of a raw query (or form body, or fragment).
