@@ -89,7 +89,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 			if err != nil {
 				return usageErr(err)
 			}
-			shownUpstream := pol.URL(cfg.Upstream)
+			shownUpstream := redact.Printable(pol.URL(cfg.Upstream))
 			p, err := proxy.New(cfg)
 			if err != nil {
 				return usageErr(err)

@@ -40,12 +40,13 @@ type Finding struct {
 }
 
 // String formats f as "FILE: interaction N: FIELD: RULE", or "FILE: FIELD: RULE" for a
-// finding about the whole cassette (Interaction < 0).
+// finding about the whole cassette (Interaction < 0), control characters escaped (a
+// field name comes from the cassette).
 func (f Finding) String() string {
 	if f.Interaction < 0 {
-		return fmt.Sprintf("%s: %s: %s", f.File, f.Field, f.Rule)
+		return redact.Printable(fmt.Sprintf("%s: %s: %s", f.File, f.Field, f.Rule))
 	}
-	return fmt.Sprintf("%s: interaction %d: %s: %s", f.File, f.Interaction, f.Field, f.Rule)
+	return redact.Printable(fmt.Sprintf("%s: interaction %d: %s: %s", f.File, f.Interaction, f.Field, f.Rule))
 }
 
 // Options adds to the built-in rules.

@@ -128,6 +128,9 @@ func newIndex(files []*cassette.File) (*index, error) {
 			}
 			if v, ok := decodeJSON([]byte(in.Request.Body)); ok {
 				redactedPaths(v, "$", ix.ph.paths)
+				if !ix.ph.inside && strings.Contains(in.Request.Body, cassette.Redacted) {
+					ix.ph.inside = placeholderInside(v)
+				}
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // probe is a request reduced to what matching looks at: method, path, query with its
@@ -32,9 +33,13 @@ type probe struct {
 type placeholders struct {
 	params map[string]bool // query parameter names
 	paths  map[string]bool // JSON paths in the body, e.g. $.param_config
+	// inside reports whether some recorded JSON body holds the placeholder inside a
+	// string (a webhook URL's token in param_config): then every body is matched as
+	// the redaction policy writes it.
+	inside bool
 }
 
-func (p *placeholders) empty() bool { return len(p.params) == 0 && len(p.paths) == 0 }
+func (p *placeholders) empty() bool { return len(p.params) == 0 && len(p.paths) == 0 && !p.inside }
 
 // newProbe reduces a request to its match key. rawQuery is the query as sent (without
 // "?"); ph, if not nil, names the values to replace by the placeholder first.
@@ -112,6 +117,9 @@ func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
 		return body, false
+	}
+	if ph != nil && ph.inside {
+		trimmed = redact.Default().Body(trimmed, "application/json")
 	}
 	if ph != nil && len(ph.paths) > 0 {
 		v, ok := decodeJSON(trimmed)
@@ -203,4 +211,26 @@ func childPath(path, k string) string {
 		return path + "." + k
 	}
 	return path + "[" + strconv.Quote(k) + "]"
+}
+
+// placeholderInside reports whether a string of v holds the placeholder but is not
+// the placeholder.
+func placeholderInside(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return t != cassette.Redacted && strings.Contains(t, cassette.Redacted)
+	case map[string]any:
+		for _, c := range t {
+			if placeholderInside(c) {
+				return true
+			}
+		}
+	case []any:
+		for _, c := range t {
+			if placeholderInside(c) {
+				return true
+			}
+		}
+	}
+	return false
 }

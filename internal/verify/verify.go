@@ -125,7 +125,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	}
 	rt, err := o.resolve(ctx)
 	if err != nil {
-		return Report{}, err
+		return Report{}, redactErr(o.Policy(), err)
 	}
 	t, name := rt.target, rt.name
 	defer rt.stop()
