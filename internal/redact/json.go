@@ -153,9 +153,8 @@ func (r *run) nestedJSON(s, field string, depth int) string {
 		if out, ok := r.json([]byte(s), field+" >", depth+1); ok {
 			return string(out)
 		}
-		return s
 	}
-	return r.text(s, field)
+	return r.text(s, field) // also a document nested too deep to walk
 }
 
 // stringsIn returns the strings in a decoded JSON value.

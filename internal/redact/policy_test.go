@@ -224,3 +224,23 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+func TestDeepJSONAndPlainWords(t *testing.T) {
+	p := redact.Default()
+	deep := strings.Repeat(`{"a":`, 300) + `{"password":"hunter2-deep-0001"}` + strings.Repeat(`}`, 300)
+	if got := string(p.Body([]byte(deep), "application/json")); strings.Contains(got, "hunter2-deep-0001") {
+		t.Errorf("a document nested deeper than the walk leaks its secret")
+	}
+	for _, s := range []string{
+		"Incorrect IAM authentication information: decrypt token fail",
+		"the token provided is not valid",
+		"Incorrect IAM authentication information: x-auth-token not found",
+	} {
+		if got := p.Text(s); got != s {
+			t.Errorf("Text(%q) = %q: plain words are no credential", s, got)
+		}
+	}
+	if got := p.Text("sent Bearer abc123def456"); got != "sent Bearer REDACTED" {
+		t.Errorf("bearer credential: %q", got)
+	}
+}

@@ -693,9 +693,8 @@ func (r *run) nested(s, field string) string {
 		if out, ok := r.json([]byte(s), field, 1); ok {
 			return string(out)
 		}
-		return s
 	}
-	return r.text(s, field)
+	return r.text(s, field) // also a document nested too deep to walk
 }
 
 var (
@@ -712,7 +711,7 @@ func (r *run) body(b, contentType, field string) string {
 		if out, ok := r.json([]byte(b), field, 0); ok {
 			return string(out)
 		}
-		return b
+		return r.text(b, field) // nested too deep to walk
 	}
 	if strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") || formRE.MatchString(b) {
 		return r.query(strings.TrimRight(b, "\r\n"), field, "form field") + b[len(strings.TrimRight(b, "\r\n")):]
@@ -734,7 +733,8 @@ var (
 	memberRE = regexp.MustCompile(`(\\?")([A-Za-z0-9_.\-]{1,64})(\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])*)(\\?")`)
 	// headerLineRE finds "Name: value" lines.
 	headerLineRE = regexp.MustCompile(`(?m)^([ \t]*)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)(\S[^\r\n]*)$`)
-	// bearerRE finds credentials after an authorization scheme word.
+	// bearerRE finds credentials after an authorization scheme word: 8 characters or
+	// more with a digit, or 24 or more (so "token provided" stays text).
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token|digest)(\s+)([A-Za-z0-9._~+/=\-]{8,})`)
 )
 
@@ -792,7 +792,8 @@ func (r *run) text(s, field string) string {
 	}
 	s = bearerRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := bearerRE.FindStringSubmatch(m)
-		if IsRedacted(sub[3]) || strings.HasPrefix(sub[3], cassette.Redacted) {
+		if IsRedacted(sub[3]) || strings.HasPrefix(sub[3], cassette.Redacted) ||
+			len(sub[3]) < 24 && !strings.ContainsAny(sub[3], "0123456789") {
 			return m
 		}
 		r.note(field, "credential after an authorization scheme ("+sub[1]+")", sub[3])
@@ -806,7 +807,7 @@ func (r *run) text(s, field string) string {
 
 // Bounds of the search for JSON documents inside text.
 const (
-	maxEmbeddedText  = 1 << 20
+	maxEmbeddedText  = 256 << 10
 	maxEmbeddedTries = 64
 )
 
