@@ -291,7 +291,7 @@ func (p *Proxy) newReverse() http.Handler {
 		},
 		Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) { return p.roundTrip(r), nil }),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			p.log.Warn("proxy error", "method", r.Method, "path", r.URL.Path, "err", err)
+			p.log.Warn("proxy error", "method", r.Method, "path", p.shownPath(r.URL.Path), "err", err)
 			writeError(w, r, http.StatusBadGateway, "the proxy failed to pass the answer on: "+err.Error())
 		},
 		ErrorLog:   slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),

@@ -149,6 +149,9 @@ func placements() []placement {
 			r.userinfo = "builder:" + url.PathEscape(s)
 			return r
 		}},
+		placement{name: "request path hook token (--record-all)", req: func(s string) request {
+			return request{method: http.MethodPost, path: "/open-apis/bot/v2/hook/" + url.PathEscape(s), header: http.Header{"Content-Type": {"application/json"}}, body: []byte(`{"msg_type":"text"}`)}
+		}},
 		placement{name: "upstream and target userinfo", upstreamUserinfo: true, req: func(string) request { return update(`{}`) }},
 	)
 	for _, q := range secretParams {
@@ -330,7 +333,7 @@ func (e *echo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if out == nil {
 		user, pass, _ := r.BasicAuth()
 		out = []byte(jsonText(map[string]any{
-			"echo":   map[string]any{"headers": r.Header, "query": r.URL.RawQuery, "body": string(body), "basic": user + ":" + pass},
+			"echo":   map[string]any{"path": r.URL.Path, "headers": r.Header, "query": r.URL.RawQuery, "body": string(body), "basic": user + ":" + pass},
 			"status": "success",
 		}))
 	}

@@ -725,6 +725,8 @@ func (r *run) body(b, contentType, field string) string {
 // Patterns of secrets inside free text.
 var (
 	urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{0,31}://[^\s"'<>\\]+`)
+	// pathRE finds absolute paths (not after a host) in text.
+	pathRE = regexp.MustCompile(`(^|[\s(\[,;=])(/[^\s"'<>\\?#]+)`)
 	// pairRE finds name=value pairs after a separator (also \u0026, the JSON escape
 	// of &, and a backslash-escaped quote).
 	pairRE = regexp.MustCompile(`(?i)(^|[\s?&;,(]|\\u0026|\\u003f|\\")([a-z0-9_.\-%\[\]]{1,64})=([^&;#\s"'\\<>,)]+)`)
@@ -751,6 +753,13 @@ func (r *run) text(s, field string) string {
 			// A URL may end with sentence punctuation.
 			trimmed := strings.TrimRight(u, ".,;:!)]}")
 			return r.url(trimmed, field) + u[len(trimmed):]
+		})
+	}
+	if strings.Contains(s, "/") {
+		// Paths without a scheme and host: their hook tokens.
+		s = pathRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := pathRE.FindStringSubmatch(m)
+			return sub[1] + r.hookPath("", sub[2], field)
 		})
 	}
 	if strings.Contains(s, "=") {

@@ -363,6 +363,9 @@ func redactDifferences(pol *redact.Policy, diffs []Difference) []Difference {
 				continue
 			}
 			s := pol.Text(**v)
+			if d.Field == FieldPath {
+				s = pol.URL(s)
+			}
 			if secret {
 				s = cassette.Redacted
 			}
