@@ -353,6 +353,47 @@ type fixture struct {
 	replay   *replay.Handler
 	logs     *bytes.Buffer
 	logMu    *sync.Mutex
+	// proxies are the recording proxies by mode, "reverse" and "forward".
+	proxies map[string]*recordingProxy
+}
+
+// cassetteHeader starts every cassette file the writer makes.
+const cassetteHeader = "---\nversion: 2\ninteractions:\n"
+
+// recordingProxy is a recording proxy and its cassette, read as it grows.
+type recordingProxy struct {
+	px   *proxy.Proxy
+	path string
+	read int64
+}
+
+// since returns what the proxy wrote to its cassette since the last call.
+func (r *recordingProxy) since(tb testing.TB) string {
+	f, err := os.Open(r.path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.NewSectionReader(f, r.read, 1<<40))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r.read += int64(len(b))
+	return string(b)
+}
+
+// newRecordingProxy starts a proxy in mode (reverse to upstream, or forward with
+// upstream's host allowed) recording every interaction to path.
+func (f *fixture) newRecordingProxy(tb testing.TB, mode, path, upstream string) *recordingProxy {
+	cfg := proxy.Config{Cassette: path, RecordAll: true, Logger: f.logger(), Upstream: upstream}
+	if mode == "forward" {
+		cfg.Forward, cfg.CA, cfg.AllowHosts = true, f.ca, []string{strings.TrimPrefix(f.upstream.URL, "http://")}
+	}
+	px, err := proxy.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &recordingProxy{px: px, path: path, read: int64(len(cassetteHeader))}
 }
 
 type lockedWriter struct {
@@ -393,6 +434,16 @@ func newFixture(tb testing.TB) *fixture {
 	}
 	if f.replay, err = replay.New(files, replay.Options{Logger: f.logger()}); err != nil {
 		tb.Fatal(err)
+	}
+	f.proxies = map[string]*recordingProxy{}
+	for _, mode := range []string{"reverse", "forward"} {
+		rp := f.newRecordingProxy(tb, mode, filepath.Join(tb.TempDir(), mode+".yaml"), f.upstream.URL)
+		tb.Cleanup(func() {
+			if err := rp.px.Close(); err != nil {
+				tb.Error(err)
+			}
+		})
+		f.proxies[mode] = rp
 	}
 	return f
 }
@@ -459,25 +510,19 @@ func (f *fixture) run(t *testing.T, p placement, secret string) outputs {
 		u.User = url.UserPassword("builder", secret)
 		upstreamURL = u.String()
 	}
-	upHost := strings.TrimPrefix(f.upstream.URL, "http://")
 	for _, mode := range []string{"reverse", "forward"} {
-		cfg := proxy.Config{Cassette: filepath.Join(dir, mode+".yaml"), RecordAll: true, Logger: f.logger()}
+		rp := f.proxies[mode]
+		if p.upstreamUserinfo {
+			// The upstream is the proxy's configuration: a proxy of its own.
+			rp = f.newRecordingProxy(t, mode, filepath.Join(dir, mode+".yaml"), upstreamURL)
+			defer rp.px.Close()
+		}
 		target := "http://proxy.invalid"
-		if mode == "reverse" {
-			cfg.Upstream = upstreamURL
-		} else {
-			cfg.Forward, cfg.CA, cfg.AllowHosts = true, f.ca, []string{upHost}
-			if p.upstreamUserinfo {
-				cfg.Upstream = upstreamURL
-			}
-			target = "http://" + upHost
+		if mode == "forward" {
+			target = "http://" + strings.TrimPrefix(f.upstream.URL, "http://")
 		}
 		if rq.userinfo != "" {
 			target = strings.Replace(target, "://", "://"+rq.userinfo+"@", 1)
-		}
-		px, err := proxy.New(cfg)
-		if err != nil {
-			t.Fatal(err)
 		}
 		req := httptest.NewRequest(rq.method, target+rq.path+query(rq.query), bytes.NewReader(rq.body))
 		if mode == "reverse" {
@@ -487,33 +532,31 @@ func (f *fixture) run(t *testing.T, p placement, secret string) outputs {
 			req.Header[k] = vs
 		}
 		rec := httptest.NewRecorder()
-		px.ServeHTTP(rec, req)
-		if err := px.Close(); err != nil {
-			t.Fatal(err)
-		}
+		rp.px.ServeHTTP(rec, req) // the interaction is in the file when it returns
 		if rec.Code != http.StatusOK {
 			t.Fatalf("placement %q: %s proxy answered %d: %s", p.name, mode, rec.Code, rec.Body)
 		}
-		if err := provenance.Write(cfg.Cassette, provenance.New(upstreamURL, time.Now())); err != nil {
+		written := rp.since(t)
+		if err := provenance.Write(rp.path, provenance.New(upstreamURL, time.Now())); err != nil {
 			t.Fatal(err)
 		}
-		out.file(t, mode+" cassette", cfg.Cassette)
-		out.file(t, mode+" provenance", provenance.PathFor(cfg.Cassette))
+		out[mode+" cassette"] = written
+		out.file(t, mode+" provenance", provenance.PathFor(rp.path))
 
 		// The audit of what was recorded: its findings are output too, and the
 		// policy it applies finds nothing left to redact.
-		r, err := audit.Paths([]string{cfg.Cassette}, audit.Options{})
+		findings, _, err := audit.File(rp.path, []byte(cassetteHeader+written), audit.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var findings []string
-		for _, fd := range r.Findings {
-			findings = append(findings, fd.String())
+		var shown []string
+		for _, fd := range findings {
+			shown = append(shown, fd.String())
 			if strings.Contains(fd.Rule, "not redacted") {
 				t.Fatalf("placement %q: the audit finds in the %s cassette what the proxy should have redacted: %s", p.name, mode, fd)
 			}
 		}
-		out[mode+" audit"] = strings.Join(findings, "\n")
+		out[mode+" audit"] = strings.Join(shown, "\n")
 	}
 
 	// The replay's no-match answer and its log line.

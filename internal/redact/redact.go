@@ -446,10 +446,6 @@ func (p *Policy) Text(s string) string {
 	return r.scrubber().replace(s)
 }
 
-// Secret redacts the known secrets only, in every encoding: for text whose shape
-// the other rules must not touch.
-func (p *Policy) Secret(s string) string { return replacer(p.known).replace(s) }
-
 // headers redacts h in place.
 func (r *run) headers(h http.Header, prefix string) {
 	for k, vs := range h {
