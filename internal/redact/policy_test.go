@@ -244,3 +244,12 @@ func TestDeepJSONAndPlainWords(t *testing.T) {
 		t.Errorf("bearer credential: %q", got)
 	}
 }
+
+func TestReproductionLines(t *testing.T) {
+	p := redact.Default()
+	in := `curl -X POST -H 'X-Api-Key: k-0123456789' --header "Authorization: Bearer abc123def456" -H 'Content-Type: application/json' 'http://127.0.0.1:8080/v3?x=1'`
+	want := `curl -X POST -H 'X-Api-Key: REDACTED' --header "Authorization: Bearer REDACTED" -H 'Content-Type: application/json' 'http://127.0.0.1:8080/v3?x=1'`
+	if got := p.Text(in); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -81,16 +81,23 @@ var allowedHeaders = []string{
 // redacted, because they never carry a credential.
 func AllowedHeaders() []string { return slices.Clone(allowedHeaders) }
 
+// fold lower-cases name and drops '-', '_', '.' and spaces.
 func fold(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		switch r {
-		case '-', '_', '.', ' ':
+	b := make([]byte, 0, len(name))
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '-' || c == '_' || c == '.' || c == ' ':
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c >= 0x80:
+			// Not ASCII: lower-case the rest the Unicode way.
+			return string(b) + strings.NewReplacer("-", "", "_", "", ".", "", " ", "").Replace(strings.ToLower(name[i:]))
 		default:
-			b.WriteRune(r)
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // IsSecretName reports whether a header, query parameter, form field or JSON key by
@@ -155,6 +162,7 @@ type Config struct {
 type Policy struct {
 	known    []string // the run's secrets, in every encoding, longest first
 	headers  map[string]bool
+	folded   []string // the names of headers, folded
 	paths    [][]string
 	patterns []*regexp.Regexp
 }
@@ -169,6 +177,7 @@ func New(cfg Config) (*Policy, error) {
 			return nil, fmt.Errorf("redact header: empty name")
 		}
 		p.headers[http.CanonicalHeaderKey(h)] = true
+		p.folded = append(p.folded, fold(h))
 	}
 	for _, f := range cfg.JSONFields {
 		f = strings.TrimPrefix(strings.TrimSpace(f), "$.")
@@ -237,7 +246,10 @@ func encodings(secrets []string) []string {
 		add(url.PathEscape(s))
 		q, _ := json.Marshal(s) // escapes <, >, & as \u003c, \u003e, \u0026
 		add(string(q[1 : len(q)-1]))
-		add(jsonString(s)[1 : len(jsonString(s))-1])
+		if strings.ContainsAny(s, "<>&") {
+			js := jsonString(s)
+			add(js[1 : len(js)-1])
+		}
 		// Inside a JSON string inside a JSON string: escaped twice.
 		q2, _ := json.Marshal(string(q[1 : len(q)-1]))
 		add(string(q2[1 : len(q2)-1]))
@@ -698,9 +710,21 @@ var (
 	gzipRE = []byte{0x1f, 0x8b}
 )
 
+// quiet reports whether no rule of the policy can apply to s, a body or a text: no
+// word of the name rule or scheme word, no URL (also URL-encoded or JSON-escaped), no
+// hook or bot path, no escape at all, and no JSON field or pattern of the Config.
+// The known secrets are replaced all the same.
+func (p *Policy) quiet(s string) bool {
+	if len(p.paths) > 0 || len(p.patterns) > 0 || strings.Contains(s, `\`) || strings.Contains(s, "://") {
+		return false
+	}
+	f := fold(s)
+	return !strings.Contains(f, "%3a%2f%2f") && !strings.Contains(f, "hook") && !strings.Contains(f, "bot") && !p.mentionsSecret(f)
+}
+
 // body redacts a body by what it is: JSON, a form, or text.
 func (r *run) body(b, contentType, field string) string {
-	if b == "" {
+	if b == "" || r.p.quiet(b) {
 		return b
 	}
 	if t := strings.TrimSpace(b); len(t) > 0 && (t[0] == '{' || t[0] == '[' || t[0] == '"') && json.Valid([]byte(b)) {
@@ -731,6 +755,8 @@ var (
 	memberRE = regexp.MustCompile(`(\\?")([A-Za-z0-9_.\-]{1,64})(\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])*)(\\?")`)
 	// headerLineRE finds "Name: value" lines.
 	headerLineRE = regexp.MustCompile(`(?m)^([ \t]*)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)(\S[^\r\n]*)$`)
+	// curlHeaderRE finds the headers of a command line (curl -H 'Name: value').
+	curlHeaderRE = regexp.MustCompile(`(-H|--header)(\s+)(['"]?)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)([^'"\r\n]*)`)
 	// bearerRE finds credentials after an authorization scheme word: 8 characters or
 	// more with a digit, or 24 or more (so "token provided" stays text).
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token|digest)(\s+)([A-Za-z0-9._~+/=\-]{8,})`)
@@ -738,7 +764,7 @@ var (
 
 // text redacts free text.
 func (r *run) text(s, field string) string {
-	if s == "" {
+	if s == "" || r.p.quiet(s) {
 		return s
 	}
 	if strings.ContainsAny(s, "{[") {
@@ -751,14 +777,18 @@ func (r *run) text(s, field string) string {
 			return r.url(trimmed, field) + u[len(trimmed):]
 		})
 	}
-	if strings.Contains(s, "/") {
+	// The rules below redact only where a secret name (or a hook or bot path, or a
+	// scheme word) is: text without any of their words is left alone at once.
+	f := fold(s)
+	named := r.p.mentionsSecret(f)
+	if strings.Contains(s, "/") && (strings.Contains(f, "hook") || strings.Contains(f, "bot")) {
 		// Paths without a scheme and host: their hook tokens.
 		s = pathRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := pathRE.FindStringSubmatch(m)
 			return sub[1] + r.hookPath("", sub[2], field)
 		})
 	}
-	if strings.Contains(s, "=") {
+	if named && strings.Contains(s, "=") {
 		s = pairRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := pairRE.FindStringSubmatch(m)
 			name := sub[2]
@@ -777,7 +807,7 @@ func (r *run) text(s, field string) string {
 			return sub[1] + sub[2] + "=" + cassette.Redacted
 		})
 	}
-	if strings.Contains(s, ":") {
+	if named && strings.Contains(s, ":") {
 		s = memberRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := memberRE.FindStringSubmatch(m)
 			v := sub[4]
@@ -795,6 +825,21 @@ func (r *run) text(s, field string) string {
 			return sub[1] + sub[2] + sub[3] + r.headerValue(sub[2], sub[4], field)
 		})
 	}
+	if named && (strings.Contains(s, "-H") || strings.Contains(s, "--header")) {
+		s = curlHeaderRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := curlHeaderRE.FindStringSubmatch(m)
+			if !IsSecretHeader(sub[4]) && !r.p.headers[http.CanonicalHeaderKey(sub[4])] {
+				return m
+			}
+			return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + r.headerValue(sub[4], sub[6], field)
+		})
+	}
+	if !named {
+		for _, re := range r.p.patterns {
+			s = r.pattern(re, s, field)
+		}
+		return s
+	}
 	s = bearerRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := bearerRE.FindStringSubmatch(m)
 		if IsRedacted(sub[3]) || strings.HasPrefix(sub[3], cassette.Redacted) ||
@@ -808,6 +853,23 @@ func (r *run) text(s, field string) string {
 		s = r.pattern(re, s, field)
 	}
 	return s
+}
+
+// schemeWords are the authorization schemes whose credential text rules redact.
+var schemeWords = []string{"bearer", "basic", "token", "digest"}
+
+// mentionsSecret reports whether folded text (see fold) holds a word of the name
+// rule, a scheme word or a name of Config.Headers: only then can a name rule of
+// text apply.
+func (p *Policy) mentionsSecret(f string) bool {
+	for _, ws := range [][]string{secretWords, secretNames, schemeWords, p.folded} {
+		for _, w := range ws {
+			if strings.Contains(f, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Bounds of the search for JSON documents inside text.
