@@ -22,6 +22,10 @@
 //     segment after /hook/) and its secret, and the token segments of other bot and
 //     hook URLs (after a hook, hooks, webhook or webhooks segment, on a hooks.* host,
 //     and Telegram's /bot<TOKEN>/);
+//   - in free text (a text body, a header value, a log line, a failure message): URLs
+//     and paths by the rules above, JSON documents inside the text as JSON, and
+//     name=value pairs, "name": "value" members, "Name: value" lines, curl's
+//     -H 'Name: value' and "Bearer <credential>" whose name the name rule names;
 //   - the matches of Config.Patterns;
 //   - then every credential the run holds (Config.Secrets, the userinfo of
 //     Config.URLs) and every secret value found by the rules above, wherever else it
