@@ -177,6 +177,39 @@ var _ = Describe("replay.Handler matching", func() {
 		})
 	})
 
+	DescribeTable("a credential the older name list let through stays out of the no-match answer and its log",
+		func(query, contentType, body string) {
+			const secret = "noticeconf-replay-leak-7781"
+			var logs bytes.Buffer
+			files := []*cassette.File{file("c.yaml", rec{method: "POST", url: update, auth: cassette.AuthToken, body: mailBody, code: 200, answer: okAnswer})}
+			h, err := replay.New(files, replay.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			Expect(err).NotTo(HaveOccurred())
+			target := update
+			if query != "" {
+				target += "?" + query + secret
+			}
+			r := request("POST", target, cassette.AuthToken, strings.ReplaceAll(body, "SECRET", secret))
+			if contentType != "" {
+				r.Header.Set("Content-Type", contentType)
+			}
+			w := serve(h, r)
+			noMatch(w)
+			Expect(w.Body.String()).NotTo(ContainSubstring(secret))
+			Expect(logs.String()).NotTo(ContainSubstring(secret))
+		},
+		Entry("query sig", "x=1&sig=", "", mailBody),
+		Entry("query passwd", "passwd=", "", mailBody),
+		Entry("query apikey", "apikey=", "", mailBody),
+		Entry("query api_key", "api_key=", "", mailBody),
+		Entry("query key", "key=", "", mailBody),
+		Entry("query AccessKeyId", "AccessKeyId=", "", mailBody),
+		Entry("query auth", "auth=", "", mailBody),
+		Entry("JSON apikey", "", "", `{"notice_type":"MAIL","apikey":"SECRET"}`),
+		Entry("JSON in param_config", "", "", `{"notice_type":"WECOM","param_config":"{\"webhook\":\"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?a=1\u0026key=SECRET\"}"}`),
+		Entry("a form body", "", "application/x-www-form-urlencoded", "user=bob&password=SECRET"),
+		Entry("a text body", "", "text/plain", "please use token=SECRET for the hook"),
+	)
+
 	When("the cassettes hold no interaction", func() {
 		It("says so", func() {
 			rep := noMatch(serve(newHandler(&cassette.File{Path: "empty.yaml", Version: 2}), request("GET", "/x", cassette.AuthNone, "")))
