@@ -1010,10 +1010,3 @@ func parseAKSK(v string) (akskFields, bool) {
 	}
 	return a, a.access != "" && a.signature != ""
 }
-
-// IsRedactedAuthorization reports whether an Authorization value carries no secret:
-// it is one Authorization produced.
-func IsRedactedAuthorization(v string) bool {
-	out, secrets := Authorization(v)
-	return out == v && len(secrets) == 0
-}
