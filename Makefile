@@ -10,10 +10,14 @@ THIRDPARTY_REPORTS ?= out/thirdparty
 THIRDPARTY_STAMP   = fixtures/thirdparty/node_modules/.package-lock.json
 THIRDPARTY_TEST    = NOTICECONF_THIRDPARTY_REPORTS=$(abspath $(THIRDPARTY_REPORTS)) $(GO) test -tags thirdparty -count=1 -timeout 5m ./suites/thirdparty/
 
-# Fuzz targets, as package:Target; `make fuzz` runs each for FUZZTIME.
+# Fuzz targets, as package:Target or package:Target:time; `make fuzz` runs each for its
+# time, FUZZTIME if none. The leak test sends each input through every output (about
+# 50 ms an input) and gathers its baseline over its placements first: FUZZTIME_LEAK.
 FUZZ_TARGETS  = ./internal/mock:FuzzMockUpdate ./internal/cassette:FuzzParse ./internal/cassette:FuzzEncodeItem \
-                ./internal/replay:FuzzCanonicalJSON ./internal/replay:FuzzReplayMatch ./proxy/redact:FuzzRedact
+                ./internal/replay:FuzzCanonicalJSON ./internal/replay:FuzzReplayMatch ./internal/redact:FuzzRedact \
+                ./internal/leaktest:FuzzNoOutputHoldsASecret:$(FUZZTIME_LEAK)
 FUZZTIME     ?= 5s
+FUZZTIME_LEAK ?= 20s
 
 # The date the shipped cassettes carry in place of every wall-clock value (see
 # `noticeconf cassette normalize`); change it when regenerating them on purpose.
@@ -54,12 +58,13 @@ staticcheck:
 unit:
 	$(GO) test -race -count=1 ./...
 
-## fuzz: run every fuzz target briefly (FUZZTIME each)
+## fuzz: run every fuzz target briefly (FUZZTIME each; the leak test FUZZTIME_LEAK)
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
-		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; time=$(FUZZTIME); \
+		case $$rest in *:*) time=$${rest#*:};; esac; \
+		echo "fuzz $$name ($$pkg) for $$time"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $$time $$pkg || exit 1; \
 	done
 
 ## soak: the long load tests (200 clients for 20 s against each server)

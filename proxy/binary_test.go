@@ -181,7 +181,7 @@ var _ = Describe("noticeconf cassette audit", func() {
 		Expect(os.WriteFile(path, []byte(leakyCassette), 0o644)).To(Succeed())
 		s := noticeconf("cassette", "audit", path)
 		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(1))
-		Expect(s.Out).To(gbytes.Say(regexp.QuoteMeta(path) + `: interaction 0: request.headers.X-Auth-Token: secret header not redacted`))
+		Expect(s.Out).To(gbytes.Say(regexp.QuoteMeta(path) + `: interaction 0: request.headers.X-Auth-Token: not redacted: secret header "X-Auth-Token"`))
 		Expect(string(s.Out.Contents()) + string(s.Err.Contents())).NotTo(ContainSubstring("leaked-token-value"))
 	})
 })

@@ -1,6 +1,6 @@
 // Package proxy is the recording proxy: it passes traffic between clients and the
 // live API and writes the notice endpoints' interactions to a go-vcr v3 cassette,
-// secret-free (package proxy/redact) and crash-safe (cassette.Writer: every
+// secret-free (the redaction policy of package internal/redact) and crash-safe (cassette.Writer: every
 // interaction is on disk, in a file that parses, before its response reaches the
 // client).
 //
@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/credential"
-	"github.com/noticeconf/noticeconf/proxy/redact"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // Mode is what the proxy does with an existing cassette file.
@@ -99,9 +100,10 @@ type Config struct {
 	// RecordAll records every interaction. If false, only the notice endpoints
 	// (paths under contract.NoticePrefix) are recorded; other traffic passes through.
 	RecordAll bool
-	// Redact adds headers and JSON body fields to redact. The defaults
-	// (redact.RequestHeaders, redact.ResponseHeaders, secret query parameters) always
-	// apply.
+	// Redact adds to the redaction policy (package internal/redact): the run's known
+	// secrets and URLs, more headers, JSON body fields and patterns. The policy's
+	// rules always apply; Upstream's userinfo and secret query values are added to its
+	// known secrets.
 	Redact redact.Config
 	// Credentials names credentials: the cassette holds "REDACTED:NAME" where the
 	// request carried one of them (see package credential). If nil, every credential
@@ -132,7 +134,7 @@ type Proxy struct {
 	upstream  *url.URL
 	allow     []string
 	transport *http.Transport
-	redactor  *redact.Redactor
+	redactor  *redact.Policy
 	writer    *cassette.Writer
 	handler   http.Handler
 	maxBody   int64
@@ -188,7 +190,11 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	p.headerTimeout = headerTimeout
 	var err error
-	if p.redactor, err = redact.New(cfg.Redact); err != nil {
+	rcfg := cfg.Redact
+	if cfg.Upstream != "" {
+		rcfg.URLs = append(slices.Clone(rcfg.URLs), cfg.Upstream)
+	}
+	if p.redactor, err = redact.New(rcfg); err != nil {
 		return nil, fmt.Errorf("proxy: %w", err)
 	}
 	if cfg.InsecureUpstream {
@@ -290,7 +296,7 @@ func (p *Proxy) newReverse() http.Handler {
 		},
 		Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) { return p.roundTrip(r), nil }),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			p.log.Warn("proxy error", "method", r.Method, "path", r.URL.Path, "err", err)
+			p.log.Warn("proxy error", "method", r.Method, "path", p.shownPath(r.URL.Path), "err", err)
 			writeError(w, r, http.StatusBadGateway, "the proxy failed to pass the answer on: "+err.Error())
 		},
 		ErrorLog:   slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),

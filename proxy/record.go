@@ -74,7 +74,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	if errors.Is(err, errBodyTooLarge) {
 		// Pass it on whole, unrecorded.
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(respBody), resp.Body), resp.Body}
-		p.log.Warn("response body over the recording limit: passed on, not recorded", "method", req.Method, "path", req.URL.Path, "limit", p.maxBody)
+		p.log.Warn("response body over the recording limit: passed on, not recorded", "method", req.Method, "path", p.shownPath(req.URL.Path), "limit", p.maxBody)
 		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
 		return resp
 	}
@@ -95,7 +95,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	id, err := p.writer.Append(it)
 	if err != nil {
 		p.noteErr(err)
-		p.log.Error("interaction not recorded", "method", req.Method, "path", req.URL.Path, "err", err)
+		p.log.Error("interaction not recorded", "method", req.Method, "path", p.shownPath(req.URL.Path), "err", err)
 		id = -1
 	}
 	p.logInteraction(req, resp.StatusCode, time.Since(start), id)
@@ -105,7 +105,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 // logInteraction writes the one line per interaction. It names the path only: the
 // query and the headers may carry secrets.
 func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, id int) {
-	attrs := []any{"method", req.Method, "host", req.URL.Host, "path", req.URL.Path, "status", status, "duration", d.Round(time.Microsecond)}
+	attrs := []any{"method", req.Method, "host", req.URL.Host, "path", p.shownPath(req.URL.Path), "status", status, "duration", d.Round(time.Microsecond)}
 	if id >= 0 {
 		attrs = append(attrs, "recorded", true, "id", id)
 	} else {
@@ -121,7 +121,7 @@ func (p *Proxy) upstreamFailed(req *http.Request, err error) *http.Response {
 	if errors.As(err, &ue) {
 		err = ue.Err // its URL may carry a secret query parameter
 	}
-	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", req.URL.Path, "err", err)
+	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", p.shownPath(req.URL.Path), "err", err)
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return errorResponse(req, http.StatusGatewayTimeout,

@@ -11,7 +11,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/aksk"
 	"github.com/noticeconf/noticeconf/internal/contract"
-	redactpkg "github.com/noticeconf/noticeconf/proxy/redact"
+	redactpkg "github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // maxBody caps the bytes read of a response body.
@@ -68,9 +68,12 @@ func update(jobID, body string) request {
 func (t Target) validUpdate() request { return update(t.JobID, validBody) }
 
 // Exchange is one request sent to the target and the response got, as shown in
-// failure messages. Secret header values are replaced by cassette.Redacted.
+// failure messages. Secret header values are replaced by cassette.Redacted; String
+// shows the bodies through the redaction policy (package internal/redact) with the
+// run's credentials, and every control character escaped.
 type Exchange struct {
-	// Method and URL of the request sent.
+	// Method and URL of the request sent, the URL's userinfo and secret query
+	// parameters redacted.
 	Method, URL string
 	// RequestHeader is the request's header, secrets redacted.
 	RequestHeader http.Header
@@ -85,6 +88,32 @@ type Exchange struct {
 
 	// req is the request without its body, for routing in the contract.
 	req *http.Request
+	// policy redacts what String shows. If nil, the default policy.
+	policy *redactpkg.Policy
+}
+
+// policy returns the redaction policy of t's run: the default rules plus t's
+// credentials (the token, the AK, the SK, the forbidden token) and the userinfo of
+// its URL.
+func (t Target) policy() *redactpkg.Policy {
+	p, err := redactpkg.New(redactpkg.Config{
+		Secrets: []string{t.Token, t.AK, t.SK, t.ForbiddenToken},
+		URLs:    []string{t.URL},
+	})
+	if err != nil { // no headers, fields or patterns: cannot fail
+		return redactpkg.Default()
+	}
+	return p
+}
+
+// redactText returns s through the exchange's redaction policy, its control
+// characters escaped.
+func (x *Exchange) redactText(s string) string {
+	p := x.policy
+	if p == nil {
+		p = redactpkg.Default()
+	}
+	return redactpkg.Printable(p.Text(s))
 }
 
 // send sends rq to the target and reads the whole answer.
@@ -115,44 +144,53 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 	if err != nil {
 		return nil, err
 	}
+	pol := t.policy()
 	x := &Exchange{
 		Method:        rq.method,
-		URL:           r.URL.String(),
-		RequestHeader: redact(r.Header),
+		URL:           pol.URL(r.URL.String()),
+		RequestHeader: pol.Header(r.Header),
 		RequestBody:   rq.body,
 		req:           r.Clone(context.WithoutCancel(ctx)),
+		policy:        pol,
 	}
 	x.req.Body = http.NoBody
 	resp, err := t.Client.Do(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", rq.method, x.URL, err)
+		return nil, fmt.Errorf("%s %s: %s", rq.method, x.URL, x.redactText(err.Error()))
 	}
 	defer resp.Body.Close()
 	x.Status = resp.StatusCode
-	x.Header = redact(resp.Header)
+	x.Header = pol.Header(resp.Header)
 	if x.Body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody)); err != nil {
 		return nil, fmt.Errorf("read the answer to %s %s: %w", rq.method, x.URL, err)
 	}
 	return x, nil
 }
 
-// redact returns a copy of h with every secret value replaced by the placeholder.
-func redact(h http.Header) http.Header { return redactpkg.Headers(h) }
+// redact returns a copy of h with every secret value replaced by the placeholder, as
+// the default redaction policy says.
+func redact(h http.Header) http.Header { return redactpkg.Default().Header(h) }
 
-// String shows the exchange as a person reads it: the request sent, the response got.
+// String shows the exchange as a person reads it: the request sent, the response got,
+// through the redaction policy, control characters escaped.
 func (x *Exchange) String() string {
 	if x == nil {
 		return "(no exchange)"
 	}
+	p := x.policy
+	if p == nil {
+		p = redactpkg.Default()
+	}
+	p = p.Learn(x.RequestHeader).Learn(x.Header)
 	var b strings.Builder
 	b.WriteString("request sent:\n")
-	fmt.Fprintf(&b, "    %s %s\n", x.Method, x.URL)
-	writeHeader(&b, x.RequestHeader)
-	writeBody(&b, x.RequestBody)
+	fmt.Fprintf(&b, "    %s %s\n", x.Method, redactpkg.Printable(p.URL(x.URL)))
+	writeHeader(&b, p.Header(x.RequestHeader))
+	writeBody(&b, p.Body(x.RequestBody, x.RequestHeader.Get("Content-Type")))
 	b.WriteString("response got:\n")
 	fmt.Fprintf(&b, "    HTTP %d %s\n", x.Status, http.StatusText(x.Status))
-	writeHeader(&b, x.Header)
-	writeBody(&b, x.Body)
+	writeHeader(&b, p.Header(x.Header))
+	writeBody(&b, p.Body(x.Body, x.Header.Get("Content-Type")))
 	return b.String()
 }
 
@@ -164,7 +202,7 @@ func writeHeader(b *strings.Builder, h http.Header) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "    %s: %s\n", k, v)
+			fmt.Fprintf(b, "    %s: %s\n", redactpkg.Printable(k), redactpkg.Printable(v))
 		}
 	}
 }
@@ -180,7 +218,7 @@ func writeBody(b *strings.Builder, body []byte) {
 	}
 	b.WriteString("\n")
 	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
-		fmt.Fprintf(b, "    %s\n", line)
+		fmt.Fprintf(b, "    %s\n", redactpkg.Printable(line))
 	}
 	if strings.HasSuffix(s, "\n") {
 		b.WriteString("    (the body ends with a newline)\n")

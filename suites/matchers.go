@@ -105,7 +105,7 @@ func obey(r Rule, check func(*Exchange) error) types.GomegaMatcher {
 			return false, errors.New("no exchange to check")
 		}
 		if err := check(x); err != nil {
-			v.Why = err.Error()
+			v.Why = x.redactText(err.Error())
 			return false, nil
 		}
 		return true, nil

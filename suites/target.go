@@ -123,11 +123,11 @@ func Preflight(ctx context.Context, t Target) error {
 	}
 	x, err := t.send(ctx, t.validUpdate())
 	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrUnreachable, t.URL, err)
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, t.policy().URL(t.URL), err)
 	}
 	if x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden {
 		return fmt.Errorf("%w: a valid update of job %s with %s answered %d %s; check the credentials and the job id",
-			ErrCredentialsRejected, t.JobID, t.credentialKind(), x.Status, oneLine(x.Body, 200))
+			ErrCredentialsRejected, t.JobID, t.credentialKind(), x.Status, x.redactText(oneLine(x.Body, 200)))
 	}
 	return nil
 }

@@ -27,11 +27,14 @@ func newCassetteAuditCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit PATH...",
 		Short: "Find secrets left in cassettes",
-		Long: `Audit cassette files (and the *.yaml/*.yml files under directories) for secrets:
-values of X-Auth-Token, Authorization, X-Security-Token, X-Subject-Token, Cookie,
-Set-Cookie that are not the placeholder ` + cassette.Redacted + `, secret query parameters,
-IAM-token-shaped strings, AK-shaped strings, "Signature=" followed by hex, and whatever
---pattern adds. Each finding names the file, the interaction and the field, never the
+		Long: `Audit cassette files (and the *.yaml/*.yml files under directories) for secrets.
+Anything the redaction policy of noticeconf record would redact and that is not the
+placeholder ` + cassette.Redacted + ` is a finding: secret headers, URL userinfo, secret query
+parameters and form fields, secret JSON fields at any depth and inside JSON strings
+(param_config), notice channel webhook tokens. Then detectors look at the rest: IAM
+tokens (MII...), AK-shaped strings, AKIA..., ghp_..., xox..., JWTs, private keys,
+webhook URLs that still hold a token, high-entropy strings, and whatever --pattern
+adds. Each finding names the file, the interaction and the field, never the
 secret. A cassette without a provenance file (CASSETTE.provenance.json, which
 noticeconf record writes) is reported too. Exit code 1 when anything is found, 2 when
 a file cannot be read or parsed.`,

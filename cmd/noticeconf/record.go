@@ -13,6 +13,7 @@ import (
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/provenance"
+	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/internal/serve"
 	"github.com/noticeconf/noticeconf/proxy"
 )
@@ -29,8 +30,9 @@ func newRecordCmd(e *env) *cobra.Command {
 		Short: "Record live traffic to the notice endpoints into a go-vcr cassette",
 		Long: `Run the recording proxy. Interactions with the notice endpoints
 (/v3/jobs/notice/...) are written to --cassette as a go-vcr v3 cassette, secrets
-redacted before anything touches the disk, each one on disk before its response
-reaches the client. Beside the cassette, CASSETTE.provenance.json says where it came
+redacted before anything touches the disk (the redaction policy: see "What ends up in
+the cassette" in the README; --redact-header, --redact-json-field and --redact-pattern
+add to it), each one on disk before its response reaches the client. Beside the cassette, CASSETTE.provenance.json says where it came
 from: the upstream, the date, noticeconf's version and the kinds of credentials used. Other traffic passes through unrecorded (--record-all keeps it).
 
 Reverse mode (--upstream URL): clients use the proxy as their endpoint, e.g. the SDK's
@@ -87,6 +89,12 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 				}
 			}
 			cfg.Logger = e.log
+			// The upstream as record shows it: without userinfo or secret query values.
+			pol, err := redact.New(redact.Config{URLs: []string{cfg.Upstream}})
+			if err != nil {
+				return usageErr(err)
+			}
+			shownUpstream := redact.Printable(pol.URL(cfg.Upstream))
 			p, err := proxy.New(cfg)
 			if err != nil {
 				return usageErr(err)
@@ -101,7 +109,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 				if cfg.Forward {
 					fmt.Fprintf(e.stdout, "forward proxy: set HTTPS_PROXY=http://%s and trust the CA %s (SSL_CERT_FILE for Go clients, curl --cacert)\n", addr, cfg.CA.CertFile())
 				} else {
-					fmt.Fprintf(e.stdout, "reverse proxy to %s: point clients' endpoint at http://%s\n", strings.TrimRight(cfg.Upstream, "/"), addr)
+					fmt.Fprintf(e.stdout, "reverse proxy to %s: point clients' endpoint at http://%s\n", strings.TrimRight(shownUpstream, "/"), addr)
 				}
 			})
 			closeErr := p.Close()
@@ -129,6 +137,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.BoolVar(&cfg.RecordAll, "record-all", false, "record every interaction, not only the notice endpoints")
 	f.StringArrayVar(&cfg.Redact.Headers, "redact-header", nil, "another header whose value is redacted in requests and responses (repeatable)")
 	f.StringArrayVar(&cfg.Redact.JSONFields, "redact-json-field", nil, `JSON body field to redact, as a dot path ("a.b", "*" one level, "**" any depth; repeatable)`)
+	f.StringArrayVar(&cfg.Redact.Patterns, "redact-pattern", nil, "regular expression (RE2) whose matches are redacted everywhere, or its first group when it has one (repeatable)")
 	f.StringVar(&caDir, "ca-dir", "", "forward mode: directory of the CA (default: noticeconf/ca under the user's config directory)")
 	f.StringArrayVar(&cfg.AllowHosts, "allow-host", nil, `forward mode: another host to proxy, "host", "*.domain" or with ":port" (repeatable)`)
 	f.BoolVar(&cfg.InsecureUpstream, "insecure-upstream", false, "do not verify the upstream's TLS certificate (warns on every start)")

@@ -1,16 +1,19 @@
-// Package audit finds secrets left in cassette files: values of the headers the
-// recording proxy redacts that are not the placeholder, secret query parameters,
-// IAM-token-shaped and AK-shaped strings, "Signature=" followed by hex, and any
-// pattern the caller adds. A finding names the file, the interaction and the field,
-// never the secret itself. Paths also reports cassettes without a provenance file.
+// Package audit finds secrets left in cassette files. It applies the redaction policy
+// the recording proxy writes with (package internal/redact): anything the policy
+// would redact and is not redacted is a finding. Then detectors look at what the
+// policy leaves: known token prefixes (MII... IAM tokens, AK-shaped strings, AKIA,
+// ghp_, xox., JWTs, private keys, DingTalk's SEC... secrets), notice channel webhook
+// URLs that still hold their token, high-entropy strings, and any pattern the caller
+// adds. A finding names the file, the interaction and the field, never the secret
+// itself. Paths also reports cassettes without a provenance file.
 package audit
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,7 +24,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/provenance"
-	"github.com/noticeconf/noticeconf/proxy/redact"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // Finding is one secret found.
@@ -37,12 +40,13 @@ type Finding struct {
 }
 
 // String formats f as "FILE: interaction N: FIELD: RULE", or "FILE: FIELD: RULE" for a
-// finding about the whole cassette (Interaction < 0).
+// finding about the whole cassette (Interaction < 0), control characters escaped (a
+// field name comes from the cassette).
 func (f Finding) String() string {
 	if f.Interaction < 0 {
-		return fmt.Sprintf("%s: %s: %s", f.File, f.Field, f.Rule)
+		return redact.Printable(fmt.Sprintf("%s: %s: %s", f.File, f.Field, f.Rule))
 	}
-	return fmt.Sprintf("%s: interaction %d: %s: %s", f.File, f.Interaction, f.Field, f.Rule)
+	return redact.Printable(fmt.Sprintf("%s: interaction %d: %s: %s", f.File, f.Interaction, f.Field, f.Rule))
 }
 
 // Options adds to the built-in rules.
@@ -69,17 +73,64 @@ type rule struct {
 	re   *regexp.Regexp
 	// group is the submatch that holds the secret (0: the whole match).
 	group int
+	// keep, if set, tells a match that is no secret (a placeholder inside it).
+	keep func(string) bool
 }
 
-// builtinRules are the shapes of secrets looked for in every field.
-func builtinRules() []rule {
+func hasPlaceholder(s string) bool { return strings.Contains(s, cassette.Redacted) }
+
+// detectors are the shapes of secrets looked for in every field the redaction policy
+// left alone: known token prefixes, webhook URLs, and high-entropy strings.
+func detectors() []rule {
 	return []rule{
 		// An IAM token (PKI, base64 of DER: starts "MII") is kilobytes long.
-		{name: "IAM-token-shaped string", re: regexp.MustCompile(`MII[A-Za-z0-9+/=_-]{100,}`)},
-		// A Huawei Cloud access key: 20 upper-case letters and digits.
-		{name: "AK-shaped string", re: regexp.MustCompile(`(?:^|[^A-Za-z0-9])([A-Z0-9]{20})(?:$|[^A-Za-z0-9])`), group: 1},
+		{name: "IAM-token-shaped string (MII...)", re: regexp.MustCompile(`MII[A-Za-z0-9+/=_-]{100,}`)},
+		// A Huawei Cloud access key: 20 upper-case letters and digits, both.
+		{name: "AK-shaped string", re: regexp.MustCompile(`(?:^|[^A-Za-z0-9])([A-Z0-9]{20})(?:$|[^A-Za-z0-9])`), group: 1, keep: func(s string) bool {
+			return !strings.ContainsAny(s, "0123456789") || strings.Trim(s, "0123456789") == ""
+		}},
 		{name: "Signature= followed by hex", re: regexp.MustCompile(`(?i)signature=([0-9a-f]{16,})`), group: 1},
+		{name: "AWS access key (AKIA.../ASIA...)", re: regexp.MustCompile(`\b((?:AKIA|ASIA)[A-Z0-9]{16})\b`), group: 1},
+		{name: "GitHub token (ghp_, gho_, ghs_, github_pat_...)", re: regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})`)},
+		{name: "Slack token (xox...)", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`)},
+		{name: "JWT", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+		{name: "private key", re: regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+		{name: "DingTalk signing secret (SEC...)", re: regexp.MustCompile(`\bSEC[0-9a-f]{64}\b`)},
+		{name: "notice channel webhook URL with its token", keep: hasPlaceholder,
+			re: regexp.MustCompile(`(?i)https?://(?:oapi\.dingtalk\.com/robot/send|qyapi\.weixin\.qq\.com/cgi-bin/webhook/send|open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/|hooks\.slack\.com/|(?:discord|discordapp)\.com/api/webhooks/)[^\s"'<>]*`)},
 	}
+}
+
+// highEntropyRE finds the candidates of the entropy detector.
+var highEntropyRE = regexp.MustCompile(`[A-Za-z0-9+/=_\-]{24,}`)
+
+// highEntropy reports whether s looks random enough to be a key: upper- and
+// lower-case letters and digits, and at least 4 bits of Shannon entropy per
+// character. A job id, a request id or a UUID (lower-case and digits only) is not.
+func highEntropy(s string) bool {
+	var upper, lower, digit bool
+	counts := map[rune]int{}
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= '0' && r <= '9':
+			digit = true
+		}
+		counts[r]++
+	}
+	if !upper || !lower || !digit || strings.Contains(s, cassette.Redacted) {
+		return false
+	}
+	n := float64(len(s))
+	h := 0.0
+	for _, c := range counts {
+		p := float64(c) / n
+		h -= p * math.Log2(p)
+	}
+	return h >= 4.0
 }
 
 // Paths audits the cassette files named, and the *.yaml and *.yml files under the
@@ -144,28 +195,46 @@ func File(name string, data []byte, o Options) ([]Finding, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
-	rules := builtinRules()
+	cfg := redact.Config{}
 	for _, p := range o.Patterns {
-		rules = append(rules, rule{name: fmt.Sprintf("matches --pattern %q", p.String()), re: p})
+		cfg.Patterns = append(cfg.Patterns, p.String())
 	}
+	policy, err := redact.New(cfg)
+	if err != nil {
+		return nil, 0, fmt.Errorf("audit: %w", err)
+	}
+	rules := detectors()
 	var out []Finding
 	for k := range c.Interactions {
-		i := &c.Interactions[k].Interaction
+		i := c.Interactions[k].Interaction
 		id := i.ID
+		seen := map[Finding]bool{}
 		add := func(field, what string) {
-			out = append(out, Finding{File: name, Interaction: id, Field: field, Rule: what})
+			f := Finding{File: name, Interaction: id, Field: field, Rule: what}
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
 		}
-		headerRules(i, add)
-		queryRules(i.Request.URL, "request.url", add)
-		queryRules(i.Request.RequestURI, "request.request_uri", add)
-		for field, v := range textFields(i) {
+		// What the policy would redact was not redacted.
+		for _, f := range policy.Check(&i) {
+			add(f.Field, "not redacted: "+f.Rule)
+		}
+		// What the policy leaves, the detectors look at.
+		policy.Interaction(&i)
+		for field, v := range textFields(&i) {
 			for _, r := range rules {
 				for _, m := range r.re.FindAllStringSubmatchIndex(v, -1) {
 					s, e := m[2*r.group], m[2*r.group+1]
-					if v[s:e] == cassette.Redacted {
+					if redact.IsRedacted(v[s:e]) || r.keep != nil && r.keep(v[s:e]) {
 						continue
 					}
 					add(field, fmt.Sprintf("%s (%d characters at offset %d)", r.name, e-s, s))
+				}
+			}
+			for _, m := range highEntropyRE.FindAllStringIndex(v, -1) {
+				if highEntropy(v[m[0]:m[1]]) {
+					add(field, fmt.Sprintf("high-entropy string (%d characters at offset %d)", m[1]-m[0], m[0]))
 				}
 			}
 		}
@@ -177,48 +246,6 @@ func File(name string, data []byte, o Options) ([]Finding, int, error) {
 		return out[a].Field < out[b].Field
 	})
 	return out, len(c.Interactions), nil
-}
-
-// headerRules reports redacted-by-default headers that hold something else.
-func headerRules(i *vcr.Interaction, add func(field, what string)) {
-	check := func(prefix string, h http.Header, names []string) {
-		for _, name := range names {
-			for k, vs := range h {
-				if !strings.EqualFold(k, name) {
-					continue
-				}
-				for _, v := range vs {
-					ok := v == cassette.Redacted
-					if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Proxy-Authorization") {
-						ok = redact.IsRedactedAuthorization(v)
-					}
-					if !ok {
-						add(prefix+k, "secret header not redacted (want "+cassette.Redacted+")")
-					}
-				}
-			}
-		}
-	}
-	check("request.headers.", i.Request.Headers, redact.RequestHeaders())
-	check("response.headers.", i.Response.Headers, redact.ResponseHeaders())
-}
-
-// queryRules reports secret query parameters that hold something else.
-func queryRules(u, field string, add func(field, what string)) {
-	_, rawQuery, ok := strings.Cut(u, "?")
-	if !ok {
-		return
-	}
-	rawQuery, _, _ = strings.Cut(rawQuery, "#")
-	for _, part := range strings.Split(rawQuery, "&") {
-		k, v, ok := strings.Cut(part, "=")
-		if !ok || v == "" || v == cassette.Redacted {
-			continue
-		}
-		if name, err := url.QueryUnescape(k); err == nil && redact.IsSecretQueryName(name) {
-			add(field, fmt.Sprintf("secret query parameter %q not redacted", name))
-		}
-	}
 }
 
 // textFields returns every string of an interaction by field name.

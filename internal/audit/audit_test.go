@@ -120,23 +120,41 @@ var _ = Describe("Paths", func() {
 			Expect(matched[0].String()).To(HavePrefix(path + ": interaction 1: " + field + ": "))
 		},
 		Entry("an X-Auth-Token", func(i *vcr.Interaction) { i.Request.Headers.Set("X-Auth-Token", "tok-abcdef") },
-			"request.headers.X-Auth-Token", "secret header not redacted", "tok-abcdef"),
+			"request.headers.X-Auth-Token", `not redacted: secret header "X-Auth-Token"`, "tok-abcdef"),
+		Entry("a header off the old list", func(i *vcr.Interaction) { i.Request.Headers.Set("X-Api-Key", "key-abcdef") },
+			"request.headers.X-Api-Key", `not redacted: secret header "X-Api-Key"`, "key-abcdef"),
 		Entry("an AK/SK Authorization", func(i *vcr.Interaction) {
 			i.Request.Headers.Set("Authorization", "SDK-HMAC-SHA256 Access="+leakedAK+", SignedHeaders=x-sdk-date, Signature="+leakedSig)
-		}, "request.headers.Authorization", "secret header not redacted", leakedAK),
+		}, "request.headers.Authorization", "not redacted: credential header", leakedAK),
 		Entry("a Set-Cookie", func(i *vcr.Interaction) { i.Response.Headers.Set("Set-Cookie", "sid=abcdef123") },
-			"response.headers.Set-Cookie", "secret header not redacted", "abcdef123"),
+			"response.headers.Set-Cookie", "not redacted: cookie values", "abcdef123"),
 		Entry("a token query parameter", func(i *vcr.Interaction) { i.Request.URL += "?access_token=qwerty12345" },
-			"request.url", `secret query parameter "access_token"`, "qwerty12345"),
-		Entry("an IAM token in a body", func(i *vcr.Interaction) { i.Response.Body = `{"t":"` + leakedToken + `"}` },
-			"response.body", "IAM-token-shaped", leakedToken),
-		Entry("an AK in a body", func(i *vcr.Interaction) { i.Request.Body = `{"ak":"` + leakedAK + `"}` },
-			"request.body", "AK-shaped", leakedAK),
+			"request.url", `not redacted: query parameter "access_token"`, "qwerty12345"),
 		Entry("a signature in another header", func(i *vcr.Interaction) {
 			i.Response.Headers.Set("Location", "https://x/y?X-Amz-Signature="+leakedSig)
-		}, "response.headers.Location", "Signature= followed by hex", leakedSig),
-		Entry("a --pattern match", func(i *vcr.Interaction) { i.Request.Body = `{"webhook_secret":"whsec-zzyzx"}` },
-			"request.body", "--pattern", "whsec-zzyzx", `whsec-[a-z]+`),
+		}, "response.headers.Location", `not redacted: query parameter "X-Amz-Signature"`, leakedSig),
+		Entry("a JSON field by its name", func(i *vcr.Interaction) { i.Request.Body = `{"ak":"` + leakedAK + `"}` },
+			"request.body $.ak", `not redacted: secret JSON field "ak"`, leakedAK),
+		Entry("an IAM token in a body", func(i *vcr.Interaction) { i.Response.Body = `{"t":"` + leakedToken + `"}` },
+			"response.body", "IAM-token-shaped", leakedToken),
+		Entry("an AK in a body", func(i *vcr.Interaction) { i.Request.Body = `{"id":"` + leakedAK + `"}` },
+			"request.body", "AK-shaped", leakedAK),
+		Entry("an AWS key", func(i *vcr.Interaction) { i.Request.Body = `{"id":"AKIAIOSFODNN7EXAMPLE"}` },
+			"request.body", "AWS access key", "AKIAIOSFODNN7EXAMPLE"),
+		Entry("a GitHub token", func(i *vcr.Interaction) { i.Response.Body = `{"note":"ghp_0123456789abcdefghijABCDEFGHIJ012345"}` },
+			"response.body", "GitHub token", "ghp_0123456789abcdefghijABCDEFGHIJ012345"),
+		Entry("a Slack token", func(i *vcr.Interaction) { i.Response.Body = `{"note":"xoxb-1234567890-abcdefghij"}` },
+			"response.body", "Slack token", "xoxb-1234567890-abcdefghij"),
+		Entry("a JWT", func(i *vcr.Interaction) {
+			i.Response.Body = `{"note":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"}`
+		}, "response.body", "JWT", "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+		Entry("a webhook URL whose token no rule names", func(i *vcr.Interaction) {
+			i.Request.Body = `{"param_config":"{\"url\":\"https://oapi.dingtalk.com/robot/send?at=zq9x8w7v6u\"}"}`
+		}, "request.body", "webhook URL with its token", "zq9x8w7v6u"),
+		Entry("a high-entropy string", func(i *vcr.Interaction) { i.Response.Headers.Set("X-Trace", "Zx8Kq2LmN4pR7sT1vW3yB6dF9hJ0gA5c") },
+			"response.headers.X-Trace", "high-entropy string", "Zx8Kq2LmN4pR7sT1vW3yB6dF9hJ0gA5c"),
+		Entry("a --pattern match", func(i *vcr.Interaction) { i.Request.Body = `{"note":"whsec-zzyzx"}` },
+			"request.body $.note", "matches the pattern", "whsec-zzyzx", `whsec-[a-z]+`),
 	)
 })
 
@@ -163,5 +181,61 @@ var _ = Describe("Paths, provenance", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(r.Provenance).To(HaveLen(1))
 		Expect(r.Provenance[0].Rule).To(Equal("provenance lacks recorded_at"))
+	})
+})
+
+// beforePolicy is a cassette as the name-list redaction wrote it (see its provenance
+// file): every leak in it must be flagged, at its interaction and field.
+var beforePolicy = filepath.Join("testdata", "before-policy.yaml")
+
+var _ = Describe("Paths, a cassette written before the redaction policy", func() {
+	It("flags every leak the name list let through, by interaction and field, and exits with findings", func() {
+		r, err := audit.Paths([]string{beforePolicy}, audit.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Provenance).To(BeEmpty())
+		type want struct {
+			id          int
+			field, rule string
+		}
+		for _, w := range []want{
+			{0, "request.body $.param_config > $.secret", `secret JSON field "secret"`},
+			{0, "request.body $.param_config > $.webhook", `query parameter "sign"`},
+			{1, "request.body $.param_config > $.webhook", `query parameter "key"`},
+			{2, "request.body $.param_config > $.secret", `secret JSON field "secret"`},
+			{2, "request.body $.param_config > $.webhook", "webhook URL token"},
+			{3, "response.body $.result[0].param_config > $.secret", `secret JSON field "secret"`},
+			{3, "response.body $.result[0].param_config > $.webhook", `query parameter "sign"`},
+			{3, "response.body $.result[1].param_config > $.webhook", `query parameter "key"`},
+			{3, "response.body $.result[2].param_config > $.secret", `secret JSON field "secret"`},
+			{3, "response.body $.result[2].param_config > $.webhook", "webhook URL token"},
+			{4, "request.url", "URL userinfo"},
+			{4, "response.headers.Location", "URL userinfo"},
+			{5, "request.headers.X-Api-Key", "secret header"},
+			{5, "request.headers.Api-Key", "secret header"},
+			{5, "request.headers.X-Access-Key", "secret header"},
+			{5, "request.headers.X-Amz-Security-Token", "secret header"},
+			{5, "request.headers.X_auth_token", "secret header"},
+			{5, "response.headers.X-Security-Token", "secret header"},
+			{5, "response.headers.Www-Authenticate", "credential header"},
+			{6, "request.body $.password", `secret JSON field "password"`},
+			{6, "request.body $.token", `secret JSON field "token"`},
+			{6, "request.body $.sk", `secret JSON field "sk"`},
+			{6, "request.body $.access_token", `secret JSON field "access_token"`},
+			{7, "request.body $.auth.identity.password.user.password", `secret JSON field "password"`},
+		} {
+			Expect(r.Findings).To(ContainElement(SatisfyAll(
+				HaveField("File", beforePolicy), HaveField("Interaction", w.id), HaveField("Field", w.field),
+				HaveField("Rule", ContainSubstring(w.rule)),
+			)), "interaction %d, %s: want a finding about %q; got\n%v", w.id, w.field, w.rule, r.Findings)
+		}
+	})
+})
+
+var _ = Describe("Paths, the shipped cassettes", func() {
+	It("finds nothing in them: job ids, request ids and dates are no secrets", func() {
+		r, err := audit.Paths([]string{filepath.Join("..", "..", "cassettes")}, audit.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(r.Files).NotTo(BeEmpty())
+		Expect(r.Findings).To(BeEmpty())
 	})
 })

@@ -6,6 +6,8 @@
 package provenance
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/internal/version"
 )
 
@@ -81,15 +84,16 @@ func New(upstream string, now time.Time) Provenance {
 	}
 }
 
-// CleanURL returns s without user info, query or fragment; a string that is not an
-// absolute URL comes back unchanged.
+// CleanURL returns s without user info, query or fragment, and with what else the
+// redaction policy redacts in a URL (a webhook's token path segment); a string that is
+// not an absolute URL comes back through the policy only.
 func CleanURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return s
+		return redact.Default().URL(s)
 	}
 	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-	return strings.TrimRight(u.String(), "/")
+	return redact.Default().URL(strings.TrimRight(u.String(), "/"))
 }
 
 // Observe sets Hosts and Credentials from the interactions of the cassette f.
@@ -166,7 +170,9 @@ func Read(path string) (Provenance, error) {
 }
 
 // Write writes p as the provenance file of the cassette at path, through a temporary
-// file renamed into place so that a reader never sees half of it.
+// file renamed into place so that a reader never sees half of it. The file holds no
+// request or secret, so its mode honours the umask (0666 less the umask, as a file
+// os.Create makes).
 func Write(path string, p Provenance) error {
 	if p.Credentials == nil {
 		p.Credentials = []cassette.AuthKind{}
@@ -177,16 +183,12 @@ func Write(path string, p Provenance) error {
 	}
 	data = append(data, '\n')
 	dst := PathFor(path)
-	f, err := os.CreateTemp(filepath.Dir(dst), ".provenance-*")
+	f, err := createTemp(filepath.Dir(dst), ".provenance-")
 	if err != nil {
 		return fmt.Errorf("provenance of %s: %w", path, err)
 	}
 	defer os.Remove(f.Name()) // fails harmlessly once renamed
 	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("provenance of %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
 		f.Close()
 		return fmt.Errorf("provenance of %s: %w", path, err)
 	}
@@ -197,4 +199,18 @@ func Write(path string, p Provenance) error {
 		return fmt.Errorf("provenance of %s: %w", path, err)
 	}
 	return nil
+}
+
+// createTemp creates a new file in dir named prefix and a random suffix, with mode
+// 0666 less the umask (os.CreateTemp would make it 0600).
+func createTemp(dir, prefix string) (*os.File, error) {
+	for try := 0; ; try++ {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		f, err := os.OpenFile(filepath.Join(dir, prefix+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) && try < 100 {
+			continue
+		}
+		return f, err
+	}
 }

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"maps"
@@ -215,6 +216,9 @@ func placeholdersOf(u *url.URL, body []byte) placeholders {
 	}
 	if v, ok := decodeJSON(body); ok {
 		redactedPaths(v, "$", ph.paths)
+		if bytes.Contains(body, []byte(cassette.Redacted)) {
+			ph.inside = placeholderInside(v)
+		}
 	}
 	return ph
 }

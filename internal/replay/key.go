@@ -13,6 +13,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // probe is a request reduced to what matching looks at: method, path, query with its
@@ -37,9 +38,13 @@ type probe struct {
 type placeholders struct {
 	params map[string]bool // query parameter names
 	paths  map[string]bool // JSON paths in the body, e.g. $.param_config
+	// inside reports whether some recorded JSON body holds the placeholder inside a
+	// string (a webhook URL's token in param_config): then every body is matched as
+	// the redaction policy writes it.
+	inside bool
 }
 
-func (p *placeholders) empty() bool { return len(p.params) == 0 && len(p.paths) == 0 }
+func (p *placeholders) empty() bool { return len(p.params) == 0 && len(p.paths) == 0 && !p.inside }
 
 // add adds o's places to p's.
 func (p *placeholders) add(o placeholders) {
@@ -49,6 +54,7 @@ func (p *placeholders) add(o placeholders) {
 	for k := range o.paths {
 		p.paths[k] = true
 	}
+	p.inside = p.inside || o.inside
 }
 
 // signature names p's places in one string: equal places, equal signatures.
@@ -59,6 +65,9 @@ func (p *placeholders) signature() string {
 	}
 	for _, k := range sortedKeys(p.paths) {
 		b.WriteString("b\x00" + k + "\x00")
+	}
+	if p.inside {
+		b.WriteString("i\x00")
 	}
 	return b.String()
 }
@@ -156,6 +165,9 @@ func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
 	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
 		return body, false
 	}
+	if ph != nil && ph.inside {
+		trimmed = redact.Default().Body(trimmed, "application/json")
+	}
 	if ph != nil && len(ph.paths) > 0 {
 		v, ok := decodeJSON(trimmed)
 		if !ok {
@@ -246,4 +258,26 @@ func childPath(path, k string) string {
 		return path + "." + k
 	}
 	return path + "[" + strconv.Quote(k) + "]"
+}
+
+// placeholderInside reports whether a string of v holds the placeholder but is not
+// the placeholder.
+func placeholderInside(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return t != cassette.Redacted && strings.Contains(t, cassette.Redacted)
+	case map[string]any:
+		for _, c := range t {
+			if placeholderInside(c) {
+				return true
+			}
+		}
+	case []any:
+		for _, c := range t {
+			if placeholderInside(c) {
+				return true
+			}
+		}
+	}
+	return false
 }

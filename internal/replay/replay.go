@@ -39,7 +39,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/credential"
-	"github.com/noticeconf/noticeconf/proxy/redact"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // NoMatchStatus is the status of the answer to a request no cassette holds: 418, a
@@ -327,32 +327,35 @@ type Closest struct {
 const maxReportedBody = 64 << 10
 
 func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body []byte, reason string) {
+	pol := redact.Default().Learn(r.Header)
+	path := pol.URL(p.path)
 	rep := NoMatchReport{
 		ErrorCode: NoMatchCode,
 		Request: ReceivedRequest{
-			Method: r.Method, Path: p.path, Query: redactQuery(r.URL.RawQuery, h.ph()),
-			Auth: p.auth, Headers: redactHeaders(r.Header), Body: redactBody(body, h.ph()),
+			Method: r.Method, Path: path, Query: redactQuery(pol, r.URL.RawQuery, h.ph()),
+			Auth: p.auth, Headers: pol.Header(r.Header), Body: redactBody(pol, body, r.Header.Get("Content-Type"), h.ph()),
 		},
 		Closest: []Closest{},
 	}
 	if reason == "" {
 		shown := &probe{method: p.method, path: p.path, auth: p.auth, cred: p.cred, prefer: p.prefer, query: p.query, body: p.body, isJSON: p.isJSON}
-		if q := redactQuery(p.query, h.ph()); q != p.query {
+		if q := redactQuery(pol, p.query, h.ph()); q != p.query {
 			shown.query = canonicalQuery(q, nil)
 		}
 		if shown.isJSON {
-			shown.body, shown.isJSON = canonicalBody([]byte(redactBody(p.body, h.ph())), nil)
+			shown.body, shown.isJSON = canonicalBody([]byte(redactBody(pol, p.body, "", h.ph())), nil)
 		}
 		for _, c := range h.ix.closest(p, shown) {
 			first := c.e.answers[0]
 			rep.Closest = append(rep.Closest, Closest{
 				Cassette: first.cassette, ID: first.id, Line: first.line,
-				Method: c.e.method, Path: c.e.path, Differences: c.diffs,
+				Method: c.e.method, Path: pol.URL(c.e.path), Differences: redactDifferences(pol, c.diffs),
 			})
 		}
 		reason = noMatchReason(rep.Closest)
 	}
-	rep.ErrorMsg = fmt.Sprintf("noticeconf replay: no recorded interaction matches %s %s: %s", r.Method, p.path, reason)
+	reason = pol.Text(reason)
+	rep.ErrorMsg = fmt.Sprintf("noticeconf replay: no recorded interaction matches %s %s: %s", r.Method, path, reason)
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		b = []byte(`{"error_code":"` + NoMatchCode + `","error_msg":"noticeconf replay: no recorded interaction matches"}`)
@@ -364,7 +367,7 @@ func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body
 	hdr.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(NoMatchStatus)
 	_, _ = w.Write(b)
-	h.log.Warn("replay: no match", "method", r.Method, "path", p.path, "auth", p.auth, "reason", reason)
+	h.log.Warn("replay: no match", "method", r.Method, "path", path, "auth", p.auth, "reason", reason)
 }
 
 // noMatchReason sums up the closest candidate's differences in one line.
@@ -380,32 +383,17 @@ func noMatchReason(closest []Closest) string {
 	return fmt.Sprintf("closest is %s id %d (line %d), which differs in %s", c.Cassette, c.ID, c.Line, strings.Join(parts, "; "))
 }
 
-// redactHeaders copies h with every credential replaced by the placeholder. An AK/SK
-// Authorization keeps its scheme and signed header names.
-func redactHeaders(h http.Header) http.Header { return redact.Headers(h) }
+// The no-match answer and its log line show the request through the redaction policy
+// (package internal/redact), and also replace the values where the recordings hold
+// the placeholder.
 
-// secretName reports whether a query parameter or JSON key by this name holds a
-// credential.
-func secretName(name string) bool {
-	n := strings.ToLower(name)
-	for _, s := range []string{"token", "secret", "signature", "password", "credential"} {
-		if strings.Contains(n, s) {
-			return true
-		}
-	}
-	switch n {
-	case "ak", "sk", "access", "access_key", "accesskey", "secret_key", "x-auth-token":
-		return true
-	}
-	return false
-}
-
-// redactQuery returns raw with the values of credential parameters replaced.
-func redactQuery(raw string, ph *placeholders) string {
+// redactQuery returns raw with the values of secret parameters replaced: those the
+// policy names, and those the recordings hold redacted.
+func redactQuery(pol *redact.Policy, raw string, ph *placeholders) string {
 	if raw == "" {
 		return ""
 	}
-	parts := strings.Split(raw, "&")
+	parts := strings.Split(pol.Query(raw), "&")
 	for i, part := range parts {
 		k, _, ok := strings.Cut(part, "=")
 		if !ok {
@@ -415,17 +403,18 @@ func redactQuery(raw string, ph *placeholders) string {
 		if u, err := url.QueryUnescape(k); err == nil {
 			name = u
 		}
-		if secretName(name) || ph != nil && ph.params[name] {
+		if ph != nil && ph.params[name] {
 			parts[i] = k + "=" + cassette.Redacted
 		}
 	}
 	return strings.Join(parts, "&")
 }
 
-// redactBody returns the body as text, with JSON values under credential keys (and
-// where recordings hold the placeholder) replaced, shortened to maxReportedBody.
-func redactBody(body []byte, ph *placeholders) string {
-	if v, ok := decodeJSON(body); ok {
+// redactBody returns the body as text, redacted by the policy and where recordings
+// hold the placeholder, shortened to maxReportedBody.
+func redactBody(pol *redact.Policy, body []byte, contentType string, ph *placeholders) string {
+	body = pol.Body(body, contentType)
+	if v, ok := decodeJSON(body); ok && ph != nil && !ph.empty() {
 		v = redactJSON(v, "$", ph)
 		body = encodeJSON(v)
 	}
@@ -436,16 +425,12 @@ func redactBody(body []byte, ph *placeholders) string {
 }
 
 func redactJSON(v any, path string, ph *placeholders) any {
-	if ph != nil && ph.paths[path] {
+	if ph.paths[path] {
 		return cassette.Redacted
 	}
 	switch t := v.(type) {
 	case map[string]any:
 		for k, c := range t {
-			if secretName(k) {
-				t[k] = cassette.Redacted
-				continue
-			}
 			t[k] = redactJSON(c, childPath(path, k), ph)
 		}
 	case []any:
@@ -454,4 +439,33 @@ func redactJSON(v any, path string, ph *placeholders) any {
 		}
 	}
 	return v
+}
+
+// redactDifferences returns diffs with the values of secret parameters and JSON
+// members replaced, and the policy applied to every other value (a recording made
+// before the policy may hold what it redacts).
+func redactDifferences(pol *redact.Policy, diffs []Difference) []Difference {
+	out := make([]Difference, len(diffs))
+	for i, d := range diffs {
+		secret := d.Param != "" && redact.IsSecretName(d.Param)
+		if d.JSONPath != "" {
+			last := d.JSONPath[strings.LastIndexAny(d.JSONPath, ".[")+1:]
+			secret = secret || redact.IsSecretName(strings.TrimSuffix(last, "]"))
+		}
+		for _, v := range []**string{&d.Recorded, &d.Received} {
+			if *v == nil {
+				continue
+			}
+			s := pol.Text(**v)
+			if d.Field == FieldPath {
+				s = pol.URL(s)
+			}
+			if secret {
+				s = cassette.Redacted
+			}
+			*v = &s
+		}
+		out[i] = d
+	}
+	return out
 }

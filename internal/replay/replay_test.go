@@ -177,6 +177,39 @@ var _ = Describe("replay.Handler matching", func() {
 		})
 	})
 
+	DescribeTable("a credential the older name list let through stays out of the no-match answer and its log",
+		func(query, contentType, body string) {
+			const secret = "noticeconf-replay-leak-7781"
+			var logs bytes.Buffer
+			files := []*cassette.File{file("c.yaml", rec{method: "POST", url: update, auth: cassette.AuthToken, body: mailBody, code: 200, answer: okAnswer})}
+			h, err := replay.New(files, replay.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			Expect(err).NotTo(HaveOccurred())
+			target := update
+			if query != "" {
+				target += "?" + query + secret
+			}
+			r := request("POST", target, cassette.AuthToken, strings.ReplaceAll(body, "SECRET", secret))
+			if contentType != "" {
+				r.Header.Set("Content-Type", contentType)
+			}
+			w := serve(h, r)
+			noMatch(w)
+			Expect(w.Body.String()).NotTo(ContainSubstring(secret))
+			Expect(logs.String()).NotTo(ContainSubstring(secret))
+		},
+		Entry("query sig", "x=1&sig=", "", mailBody),
+		Entry("query passwd", "passwd=", "", mailBody),
+		Entry("query apikey", "apikey=", "", mailBody),
+		Entry("query api_key", "api_key=", "", mailBody),
+		Entry("query key", "key=", "", mailBody),
+		Entry("query AccessKeyId", "AccessKeyId=", "", mailBody),
+		Entry("query auth", "auth=", "", mailBody),
+		Entry("JSON apikey", "", "", `{"notice_type":"MAIL","apikey":"SECRET"}`),
+		Entry("JSON in param_config", "", "", `{"notice_type":"WECOM","param_config":"{\"webhook\":\"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?a=1\u0026key=SECRET\"}"}`),
+		Entry("a form body", "", "application/x-www-form-urlencoded", "user=bob&password=SECRET"),
+		Entry("a text body", "", "text/plain", "please use token=SECRET for the hook"),
+	)
+
 	When("the cassettes hold no interaction", func() {
 		It("says so", func() {
 			rep := noMatch(serve(newHandler(&cassette.File{Path: "empty.yaml", Version: 2}), request("GET", "/x", cassette.AuthNone, "")))
@@ -198,6 +231,20 @@ var _ = Describe("replay.Handler matching", func() {
 				{Field: replay.FieldBody, JSONPath: "$.notice_type", Recorded: str(`"WECOM"`), Received: str(`"MAIL"`)},
 			}))
 		})
+	})
+})
+
+var _ = Describe("replay.Handler and a webhook redacted inside param_config", func() {
+	It("matches the live request, whatever its webhook's token and secret, as the redaction policy writes it", func() {
+		recorded := `{"notice_type":"DING_TALK","enabled_event_type_names":["buildJobSuccess"],"param_config":"{\"secret\":\"REDACTED\",\"webhook\":\"https://oapi.dingtalk.com/robot/send?access_token=REDACTED&timestamp=1764547200000&sign=REDACTED\"}"}`
+		h := newHandler(file("c.yaml", rec{method: "POST", url: update, auth: cassette.AuthToken, body: recorded, code: 200, answer: "ding"}))
+		live := `{"notice_type":"DING_TALK","enabled_event_type_names":["buildJobSuccess"],"param_config":"{\"secret\":\"SEC0123456789abcdef\",\"webhook\":\"https://oapi.dingtalk.com/robot/send?access_token=0a1b2c3d4e5f\u0026timestamp=1764547200000\u0026sign=c2lnbmF0dXJl\"}"}` + "\n"
+		Expect(serve(h, request("POST", update, cassette.AuthToken, live)).Body.String()).To(Equal("ding"))
+		By("still telling another timestamp apart")
+		other := strings.Replace(live, "1764547200000", "1764547299999", 1)
+		rep := noMatch(serve(h, request("POST", update, cassette.AuthToken, other)))
+		Expect(rep.ErrorMsg).NotTo(ContainSubstring("0a1b2c3d4e5f"))
+		Expect(rep.ErrorMsg).NotTo(ContainSubstring("SEC0123456789abcdef"))
 	})
 })
 

@@ -11,6 +11,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/suites"
 )
 
@@ -171,10 +172,12 @@ func (r Report) Verdict() string {
 
 // WriteTable writes the summary table (check, level, result, reason), the verdict,
 // and the details of every failure and warning. Checks a filter did not select are
-// counted in one line rather than listed.
+// counted in one line rather than listed. Control characters and escape sequences
+// (from a target's answer) are written escaped, so that they cannot act on the
+// terminal.
 func (r Report) WriteTable(w io.Writer) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "noticeconf verify: %s\n\n", r.Target)
+	fmt.Fprintf(ew, "noticeconf verify: %s\n\n", redact.Printable(r.Target))
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tLEVEL\tRESULT\tREASON")
 	unselected := 0
@@ -187,7 +190,7 @@ func (r Report) WriteTable(w io.Writer) error {
 		if reason == "" {
 			reason = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, c.Level, strings.ToUpper(string(c.Result)), reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", cell(c.Name), c.Level, strings.ToUpper(string(c.Result)), cell(reason))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -200,9 +203,9 @@ func (r Report) WriteTable(w io.Writer) error {
 		if c.Result != ResultFail && c.Result != ResultWarn {
 			continue
 		}
-		fmt.Fprintf(ew, "\n--- %s %s: %s\n", strings.ToUpper(string(c.Result)), c.Level, c.Name)
+		fmt.Fprintf(ew, "\n--- %s %s: %s\n", strings.ToUpper(string(c.Result)), c.Level, cell(c.Name))
 		for _, line := range strings.Split(c.Details, "\n") {
-			fmt.Fprintf(ew, "    %s\n", line)
+			fmt.Fprintf(ew, "    %s\n", redact.Printable(line))
 		}
 	}
 	return ew.err
@@ -219,7 +222,9 @@ func (r Report) WriteJSON(w io.Writer) error {
 }
 
 // WriteMarkdown writes the report as a Markdown document: the verdict, a table of
-// every check, then the details of every failure and warning.
+// every check, then the details of every failure and warning. Text from the target
+// cannot break out: table cells escape Markdown and HTML, the details are in a code
+// fence longer than any run of backticks in them, and control characters are escaped.
 func (r Report) WriteMarkdown(w io.Writer) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "# noticeconf verify: %s\n\n**%s**\n\n", mdCell(r.Target), r.Verdict())
@@ -237,7 +242,8 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			fmt.Fprint(ew, "\n## Failures and warnings\n")
 			first = false
 		}
-		fmt.Fprintf(ew, "\n### %s (%s, %s)\n\n```\n%s\n```\n", mdCell(c.Name), c.Level, resultMark(c.Result), strings.ReplaceAll(c.Details, "```", "'''"))
+		fence := fenceFor(c.Details)
+		fmt.Fprintf(ew, "\n### %s (%s, %s)\n\n%s\n%s\n%s\n", mdCell(c.Name), c.Level, resultMark(c.Result), fence, redact.Printable(c.Details), fence)
 	}
 	return ew.err
 }
@@ -254,10 +260,47 @@ func resultMark(r Result) string {
 	return string(r)
 }
 
-// mdCell escapes s for a Markdown table cell.
+// mdCell escapes s for a Markdown table cell or heading: one line, control
+// characters escaped, Markdown's punctuation backslash-escaped and HTML's <, > and &
+// written as entities.
 func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
+	s = redact.Printable(strings.Join(strings.Fields(s), " "))
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '\\', '`', '*', '_', '[', ']', '|', '#', '!', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// cell is s on one line, control characters escaped, for the terminal table.
+func cell(s string) string {
+	return redact.Printable(strings.Join(strings.Fields(s), " "))
+}
+
+// fenceFor returns a code fence of backticks longer than any run of them in s.
+func fenceFor(s string) string {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+			continue
+		}
+		run = 0
+	}
+	return strings.Repeat("`", max(3, longest+1))
 }
 
 // errWriter keeps the first write error, so a report is written without checking

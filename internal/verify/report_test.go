@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -116,7 +117,37 @@ var _ = Describe("Report writers", func() {
 		Expect(b.String()).To(ContainSubstring(`| when a \| b answers 200 | MUST | vendor API page (UpdateNotice) | pass |  |`))
 		Expect(b.String()).To(ContainSubstring("| when b answers 400 | MUST | vendor API page (UpdateNotice) | **FAIL** | answered 500, want 400 |"))
 		Expect(b.String()).To(ContainSubstring("### when b answers 400 (MUST, **FAIL**)"))
-		Expect(b.String()).NotTo(ContainSubstring("    ```"), "a fence inside the details would end the code block")
+		Expect(b.String()).To(MatchRegexp("\n````\n[^`]*```[^`]*\n````\n"), "the details' own fence is inside a longer one, so it cannot end the code block")
+	})
+
+	When("a target's answer holds escape sequences, HTML and Markdown", func() {
+		BeforeEach(func() {
+			hostile := "answered <img src=x onerror=alert(1)> **bold** [link](http://x) \x1b[2J\x1b]0;pwned\x07\r"
+			rep = verify.FromGinkgo("http://127.0.0.1:8080", types.Report{SpecReports: types.SpecReports{
+				spec("when b", "answers 400", types.SpecStateFailed, hostile+"\nresponse got:\n    ````\n    \x1b[31mred", "MUST", "source:seed"),
+			}})
+		})
+
+		It("shows them escaped on the terminal", func() {
+			var b bytes.Buffer
+			Expect(rep.WriteTable(&b)).To(Succeed())
+			Expect(b.String()).NotTo(ContainSubstring("\x1b"))
+			Expect(b.String()).NotTo(ContainSubstring("\x07"))
+			Expect(b.String()).NotTo(ContainSubstring("\r"))
+			Expect(b.String()).To(ContainSubstring(`\x1b[2J\x1b]0;pwned\x07\x0d`))
+			Expect(b.String()).To(ContainSubstring(`    \x1b[31mred`))
+		})
+
+		It("escapes them in the Markdown table and fences them in the details", func() {
+			var b bytes.Buffer
+			Expect(rep.WriteMarkdown(&b)).To(Succeed())
+			table, details, ok := strings.Cut(b.String(), "## Failures and warnings")
+			Expect(ok).To(BeTrue())
+			Expect(table).To(ContainSubstring(`answered &lt;img src=x onerror=alert(1)&gt; \*\*bold\*\* \[link\](http://x) \\x1b\[2J`), "the escape's backslash is itself escaped, so it renders as \\x1b")
+			Expect(table).NotTo(ContainSubstring("<img"))
+			Expect(details).To(ContainSubstring("\n`````\n"), "a fence longer than the four backticks inside")
+			Expect(b.String()).NotTo(ContainSubstring("\x1b"))
+		})
 	})
 
 	It("reports a write error", func() {
@@ -125,14 +156,14 @@ var _ = Describe("Report writers", func() {
 		Expect(rep.WriteJSON(failingWriter{})).To(HaveOccurred())
 	})
 
-	It("writes report files whole, creating their directory", func() {
+	It("writes report files whole and private (0600, whatever the umask), creating their directory", func() {
 		dir := GinkgoT().TempDir()
-		o := verify.Options{JSONReport: filepath.Join(dir, "a", "r.json"), MarkdownReport: filepath.Join(dir, "r.md")}
+		o := verify.Options{JSONReport: filepath.Join(dir, "a", "r.json"), MarkdownReport: filepath.Join(dir, "r.md"), JUnitReport: filepath.Join(dir, "r.xml")}
 		Expect(o.WriteFiles(rep, types.Report{})).To(Succeed())
-		for _, f := range []string{o.JSONReport, o.MarkdownReport} {
+		for _, f := range []string{o.JSONReport, o.MarkdownReport, o.JUnitReport} {
 			st, err := os.Stat(f)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(st.Mode().Perm()).To(Equal(os.FileMode(0o644)))
+			Expect(st.Mode().Perm()).To(Equal(os.FileMode(0o600)), "a report shows requests and answers")
 		}
 		left, err := filepath.Glob(filepath.Join(dir, ".noticeconf-report-*"))
 		Expect(err).NotTo(HaveOccurred())

@@ -26,6 +26,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/suites"
 )
 
@@ -124,16 +125,18 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	}
 	rt, err := o.resolve(ctx)
 	if err != nil {
-		return Report{}, err
+		return Report{}, redactErr(o.Policy(), err)
 	}
 	t, name := rt.target, rt.name
 	defer rt.stop()
+	pol := policyFor(t, o.Target)
+	name = pol.Text(name)
 	log.Info("checking target", "target", name)
 	if err := suites.Preflight(ctx, t); err != nil {
-		return Report{}, fmt.Errorf("%w: %w", ErrUsage, err)
+		return Report{}, redactErr(pol, fmt.Errorf("%w: %w", ErrUsage, err))
 	}
 	if err := suites.Define(t); err != nil {
-		return Report{}, fmt.Errorf("%w: %w", ErrUsage, err)
+		return Report{}, redactErr(pol, fmt.Errorf("%w: %w", ErrUsage, err))
 	}
 	if len(recorded) > 0 {
 		rec := suites.Recorded{Files: recorded, JobMap: o.JobMap, Include: o.Include, Rewind: rt.rewind}
@@ -148,8 +151,9 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	// replaces it unless the run is verbose.
 	saved := formatter.ColorableStdOut
 	formatter.ColorableStdOut = io.Discard
+	verbose := &lineWriter{w: stdout, p: pol}
 	if o.Verbose {
-		formatter.ColorableStdOut = stdout
+		formatter.ColorableStdOut = verbose
 	}
 	defer func() { formatter.ColorableStdOut = saved }()
 	gomega.RegisterFailHandler(ginkgo.Fail)
@@ -159,14 +163,10 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 		SilenceSkips: !o.Verbose,
 	})
 
-	rep := FromGinkgo(name, got)
-	if err := rep.WriteTable(stdout); err != nil {
-		return rep, err
+	if err := verbose.Flush(); err != nil {
+		return Report{}, fmt.Errorf("write verbose output: %w", err)
 	}
-	if err := o.writeFiles(rep, got); err != nil {
-		return rep, err
-	}
-	return rep, nil
+	return o.outputs(pol, name, got, stdout)
 }
 
 // discardT is the GinkgoTestingT of a run outside `go test`: the report, not t,
@@ -307,7 +307,7 @@ func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, str
 		t.FaultInjection = fault(false)
 		shown := *u
 		shown.User = nil // never show a password
-		return t, shown.String(), func() {}, nil
+		return t, redact.Default().URL(shown.String()), func() {}, nil
 	}
 }
 
@@ -361,9 +361,13 @@ func serveLocal(h http.Handler) (string, func(), error) {
 // writeFiles writes the report files o asks for.
 func (o Options) writeFiles(rep Report, r types.Report) error {
 	if o.JUnitReport != "" {
-		if err := reporters.GenerateJUnitReportWithConfig(r, o.JUnitReport, reporters.JunitReportConfig{
-			OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStatePending,
-			OmitCapturedStdOutErr:     true,
+		// Ginkgo writes the file itself: into a private file made first, renamed into
+		// place.
+		if err := writeFile(o.JUnitReport, func(f *os.File) error {
+			return reporters.GenerateJUnitReportWithConfig(r, f.Name(), reporters.JunitReportConfig{
+				OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStatePending,
+				OmitCapturedStdOutErr:     true,
+			})
 		}); err != nil {
 			return fmt.Errorf("write JUnit report %s: %w", o.JUnitReport, err)
 		}
@@ -378,7 +382,8 @@ func (o Options) writeFiles(rep Report, r types.Report) error {
 		if f.path == "" {
 			continue
 		}
-		if err := writeFile(f.path, f.write); err != nil {
+		write := f.write
+		if err := writeFile(f.path, func(f *os.File) error { return write(f) }); err != nil {
 			return err
 		}
 	}
@@ -386,22 +391,19 @@ func (o Options) writeFiles(rep Report, r types.Report) error {
 }
 
 // writeFile writes a report through a temporary file renamed into place, so a
-// reader never sees half a report.
-func writeFile(path string, write func(io.Writer) error) error {
+// reader never sees half a report. The file is ReportFileMode (0600): a report shows
+// requests and answers. A directory it creates honours the umask.
+func writeFile(path string, write func(*os.File) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(dir, ".noticeconf-report-*")
+	f, err := createPrivate(dir, ".noticeconf-report-*")
 	if err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	defer os.Remove(f.Name()) // fails harmlessly once renamed
 	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
 		f.Close()
 		return fmt.Errorf("write report %s: %w", path, err)
 	}

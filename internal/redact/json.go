@@ -1,0 +1,229 @@
+package redact
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/noticeconf/noticeconf/internal/cassette"
+)
+
+// maxGunzip bounds what Body decodes of a gzip body.
+const maxGunzip = 32 << 20
+
+// gunzip decodes a gzip body, or reports false.
+func gunzip(b []byte) ([]byte, bool) {
+	if !bytes.HasPrefix(b, gzipRE) {
+		return nil, false
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, false
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, maxGunzip))
+	if err != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// span is a byte range [start, end) of a JSON value in a document, and what replaces
+// it.
+type span struct {
+	start, end int
+	with       string
+}
+
+// json redacts a JSON document, replacing only the values that change: every other
+// byte is kept. It reports false when doc is not one JSON value (or is nested deeper
+// than maxDepth), and then returns nil.
+func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var spans []span
+	var walk func(path []string, secretKey string, level int) error
+	walk = func(path []string, secretKey string, level int) error {
+		if level > maxDepth {
+			return fmt.Errorf("nested deeper than %d", maxDepth)
+		}
+		start := skipSeparators(doc, int(dec.InputOffset()))
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		end := func() int { return int(dec.InputOffset()) }
+		userPath := len(path) > 0 && r.p.matchPath(path)
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				for dec.More() {
+					kt, err := dec.Token()
+					if err != nil {
+						return err
+					}
+					key, _ := kt.(string)
+					sk := ""
+					if IsSecretName(key) {
+						sk = key
+					}
+					if err := walk(append(path[:len(path):len(path)], key), sk, level+1); err != nil {
+						return err
+					}
+				}
+			case '[':
+				for n := 0; dec.More(); n++ {
+					// The elements of a secret key's array are secret too.
+					if err := walk(append(path[:len(path):len(path)], strconv.Itoa(n)), secretKey, level+1); err != nil {
+						return err
+					}
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+			if userPath {
+				var v any
+				if json.Unmarshal(doc[start:end()], &v) == nil {
+					r.found = append(r.found, stringsIn(v)...)
+				}
+				spans = append(spans, span{start, end(), strconv.Quote(cassette.Redacted)})
+				r.note(field+" "+jsonPath(path), "--redact-json-field")
+			}
+		case string:
+			at := field + " " + jsonPath(path)
+			switch {
+			case IsRedacted(t):
+			case userPath:
+				r.note(at, "--redact-json-field", t)
+				spans = append(spans, span{start, end(), strconv.Quote(cassette.Redacted)})
+			case secretKey != "" && t != "":
+				r.note(at, fmt.Sprintf("secret JSON field %q (name rule)", secretKey), t)
+				spans = append(spans, span{start, end(), strconv.Quote(cassette.Redacted)})
+			default:
+				if out := r.nestedJSON(t, at, depth); out != t {
+					spans = append(spans, span{start, end(), jsonString(out)})
+				}
+			}
+		default:
+			if userPath {
+				spans = append(spans, span{start, end(), strconv.Quote(cassette.Redacted)})
+				r.note(field+" "+jsonPath(path), "--redact-json-field")
+			}
+		}
+		return nil
+	}
+	if err := walk(nil, "", 0); err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false
+	}
+	if len(spans) == 0 {
+		return doc, true
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].start < spans[b].start })
+	var b bytes.Buffer
+	last := 0
+	for _, s := range spans {
+		if s.start < last {
+			continue // inside a value already replaced
+		}
+		b.Write(doc[last:s.start])
+		b.WriteString(s.with)
+		last = s.end
+	}
+	b.Write(doc[last:])
+	return b.Bytes(), true
+}
+
+// nestedJSON redacts a JSON string's value: a JSON document inside it by its keys,
+// anything else as text.
+func (r *run) nestedJSON(s, field string, depth int) string {
+	t := strings.TrimSpace(s)
+	if len(t) > 1 && (t[0] == '{' || t[0] == '[') && json.Valid([]byte(t)) {
+		if out, ok := r.json([]byte(s), field+" >", depth+1); ok {
+			return string(out)
+		}
+	}
+	return r.text(s, field) // also a document nested too deep to walk
+}
+
+// stringsIn returns the strings in a decoded JSON value.
+func stringsIn(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case map[string]any:
+		var out []string
+		for _, c := range t {
+			out = append(out, stringsIn(c)...)
+		}
+		return out
+	case []any:
+		var out []string
+		for _, c := range t {
+			out = append(out, stringsIn(c)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// jsonPath writes a key path as $.a.b[0].
+func jsonPath(path []string) string {
+	var b strings.Builder
+	b.WriteString("$")
+	for _, p := range path {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		b.WriteString("." + p)
+	}
+	return b.String()
+}
+
+func skipSeparators(b []byte, i int) int {
+	for i < len(b) && strings.IndexByte(" \t\r\n,:", b[i]) >= 0 {
+		i++
+	}
+	return i
+}
+
+func (p *Policy) matchPath(cur []string) bool {
+	for _, pat := range p.paths {
+		if match(pat, cur) {
+			return true
+		}
+	}
+	return false
+}
+
+// match reports whether the key path cur matches pattern p ("*" one segment, "**"
+// any number of segments).
+func match(p, cur []string) bool {
+	if len(p) == 0 {
+		return len(cur) == 0
+	}
+	if p[0] == "**" {
+		for n := 0; n <= len(cur); n++ {
+			if match(p[1:], cur[n:]) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(cur) == 0 {
+		return false
+	}
+	return (p[0] == "*" || p[0] == cur[0]) && match(p[1:], cur[1:])
+}
