@@ -41,4 +41,5 @@ require (
 	golang.org/x/text v0.38.0 // indirect
 	golang.org/x/tools v0.45.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
+	pgregory.net/rapid v1.3.0 // indirect
 )

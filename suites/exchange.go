@@ -45,6 +45,19 @@ type request struct {
 	header http.Header
 	body   []byte
 	creds  credentials
+	// tamper, if set, changes the request after it is signed (a generated check's
+	// forged credentials, header spellings) and returns the body to send.
+	tamper func(r *http.Request, body []byte) []byte
+	// secrets are values tamper puts in the request that derive from a secret (a
+	// token with one byte changed): the exchange shows them redacted, and the curl
+	// line as the shell expression shellOf gives.
+	secrets []derived
+}
+
+// derived is a value made from a secret, and how a shell builds it from the
+// environment variable that holds the secret.
+type derived struct {
+	value, shell string
 }
 
 // jsonCT is the Content-Type a generic JSON client sends. The official SDK's form,
@@ -82,6 +95,10 @@ type Exchange struct {
 	Header http.Header
 	// Body is the response's body (at most 1 MiB).
 	Body []byte
+	// Curl is a curl command that sends the request again, credentials written as
+	// the environment variables that hold them (NOTICECONF_TOKEN, ...), never their
+	// values.
+	Curl string
 
 	// req is the request without its body, for routing in the contract.
 	req *http.Request
@@ -115,11 +132,20 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rq.tamper != nil {
+		rq.body = rq.tamper(r, rq.body)
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(rq.body)), int64(len(rq.body))
+		if len(rq.body) == 0 {
+			r.Body = http.NoBody
+		}
+	}
+	secrets := t.secretsOf(rq)
 	x := &Exchange{
 		Method:        rq.method,
-		URL:           r.URL.String(),
-		RequestHeader: redact(r.Header),
+		URL:           scrub(r.URL.String(), secrets),
+		RequestHeader: scrubHeader(redact(r.Header), secrets),
 		RequestBody:   rq.body,
+		Curl:          curlOf(r, rq.body, secrets),
 		req:           r.Clone(context.WithoutCancel(ctx)),
 	}
 	x.req.Body = http.NoBody
@@ -153,6 +179,12 @@ func (x *Exchange) String() string {
 	fmt.Fprintf(&b, "    HTTP %d %s\n", x.Status, http.StatusText(x.Status))
 	writeHeader(&b, x.Header)
 	writeBody(&b, x.Body)
+	if x.Curl != "" {
+		b.WriteString("reproduce with:\n")
+		for _, line := range strings.Split(x.Curl, "\n") {
+			fmt.Fprintf(&b, "    %s\n", line)
+		}
+	}
 	return b.String()
 }
 
