@@ -625,19 +625,19 @@ func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
 		var v, shell, what string
 		switch rapid.IntRange(0, 3).Draw(rt, "change") {
 		case 0: // a byte changed
-			i := rapid.IntRange(0, n-1).Draw(rt, "at")
+			i := position(n - 1).Draw(rt, "at")
 			c := rapid.ByteRange('!', '~').Filter(func(c byte) bool { return c != tok[i] }).Draw(rt, "byte")
 			v = tok[:i] + string(c) + tok[i+1:]
 			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i+1)
 			what = fmt.Sprintf("the token with byte %d changed", i)
 		case 1: // a byte added
-			i := rapid.IntRange(0, n).Draw(rt, "at")
+			i := position(n).Draw(rt, "at")
 			c := rapid.ByteRange('!', '~').Draw(rt, "byte")
 			v = tok[:i] + string(c) + tok[i:]
 			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i)
 			what = fmt.Sprintf("the token with a byte added at %d", i)
 		case 2: // a byte removed
-			i := rapid.IntRange(0, n-1).Draw(rt, "at")
+			i := position(n - 1).Draw(rt, "at")
 			v = tok[:i] + tok[i+1:]
 			shell = fmt.Sprintf("${%s:0:%d}${%s:%d}", env, i, env, i+1)
 			what = fmt.Sprintf("the token with byte %d removed", i)
@@ -657,6 +657,12 @@ func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
 			secret: []derived{{v, shell}},
 		}
 	})
+}
+
+// position draws a position from 0 to last, the ends as often as the rest
+// together: where comparisons that skip a byte go wrong.
+func position(last int) *rapid.Generator[int] {
+	return rapid.OneOf(rapid.Just(0), rapid.Just(last), rapid.IntRange(0, last))
 }
 
 // shellLiteral writes s for inside a double-quoted shell word.

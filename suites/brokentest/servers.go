@@ -74,7 +74,7 @@ func Broken() []Server {
 		success = "when the update is valid and authenticated "
 		body    = "answers an error body with error_code and error_msg"
 	)
-	return []Server{
+	return append([]Server{
 		// The success answer.
 		must("envelope-without-status", `the success envelope has no "status" key`,
 			success+"answers the documented envelope", onSuccessBody(deleteKey("status"))),
@@ -254,9 +254,9 @@ func Broken() []Server {
 					m["error_code"] = contract.Error(contract.InvalidToken).Code
 				}
 			})),
-		should("trailing-newline-rejected", `a body ending with "\n" answers 400`,
+		must("trailing-newline-rejected", `a body ending with "\n" answers 400`,
 			"accepts a body that ends with a newline", failWhen(func(b []byte) bool { return bytes.HasSuffix(b, []byte("\n")) }, http.StatusBadRequest)),
-		should("charset-required", "Content-Type application/json without a charset answers 400",
+		must("charset-required", "Content-Type application/json without a charset answers 400",
 			"accepts Content-Type application/json without a charset", onRequestFail(func(r *http.Request) bool {
 				return r.Method == http.MethodPost && r.Header.Get("Content-Type") == "application/json"
 			}, http.StatusBadRequest)),
@@ -273,13 +273,13 @@ func Broken() []Server {
 					a.body = []byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail"}`)
 				}
 			})),
-	}
+	}, propertyBroken()...)
 }
 
 // Conforming returns variants that differ from the reference mock only where the
 // contract is lenient. verify must pass them all.
 func Conforming() []Server {
-	return []Server{
+	return append([]Server{
 		{Name: "result-string", Style: mock.ResultString},
 		{Name: "result-null", Style: mock.ResultNull},
 		// The page's own example; only the official SDK's SHOULD warns.
@@ -324,7 +324,7 @@ func Conforming() []Server {
 				ref.ServeHTTP(w, r)
 			})
 		}},
-	}
+	}, propertyConforming()...)
 }
 
 // answer is a response being rewritten.

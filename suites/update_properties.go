@@ -29,7 +29,7 @@ const LabelGenerated = "generated"
 
 // ShrinkTime bounds the time one failing generated check spends looking for a
 // smaller failing request.
-const ShrinkTime = 10 * time.Second
+const ShrinkTime = 5 * time.Second
 
 // The rules the generated checks hold a server to.
 var (
@@ -326,7 +326,11 @@ func (s *specs) anyRequestShape(t *rapid.T) probe {
 	rq := update(id, "")
 	rq.body = body
 	setContentType(&rq, ct)
-	return probe{rq: rq, drawn: fmt.Sprintf("a request to %s with Content-Type %s and the body shown", what, quote(ct))}
+	cts := "no Content-Type"
+	if ct != "" {
+		cts = "Content-Type " + quote(ct)
+	}
+	return probe{rq: rq, drawn: fmt.Sprintf("a request to %s with %s and the body shown", what, cts)}
 }
 
 // malformedJobIDProbe draws a valid update of a malformed job id.
