@@ -625,7 +625,7 @@ func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
 		var v, shell, what string
 		switch rapid.IntRange(0, 3).Draw(rt, "change") {
 		case 0: // a byte changed
-			i := position(n - 1).Draw(rt, "at")
+			i := position(n-1).Draw(rt, "at")
 			c := rapid.ByteRange('!', '~').Filter(func(c byte) bool { return c != tok[i] }).Draw(rt, "byte")
 			v = tok[:i] + string(c) + tok[i+1:]
 			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i+1)
@@ -637,7 +637,7 @@ func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
 			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i)
 			what = fmt.Sprintf("the token with a byte added at %d", i)
 		case 2: // a byte removed
-			i := position(n - 1).Draw(rt, "at")
+			i := position(n-1).Draw(rt, "at")
 			v = tok[:i] + tok[i+1:]
 			shell = fmt.Sprintf("${%s:0:%d}${%s:%d}", env, i, env, i+1)
 			what = fmt.Sprintf("the token with byte %d removed", i)
