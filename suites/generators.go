@@ -180,7 +180,7 @@ func validUpdate(bs bodySchema) *rapid.Generator[validBodyDraw] {
 					d.open = append(d.open, "the event list is empty")
 				}
 				d.members = append(d.members, member{f.name, arr})
-			case !f.required && rapid.IntRange(0, 9).Draw(t, f.name+" null") == 0:
+			case !f.required && rapid.IntRange(0, 9).Draw(t, f.name+" null") == 9: // shrinks to not null
 				d.open = append(d.open, fmt.Sprintf("the optional %s is null", f.name))
 				d.members = append(d.members, member{f.name, nil})
 			case f.allows("boolean") && rapid.Bool().Draw(t, f.name+" boolean"):
@@ -245,7 +245,7 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 	return rapid.Custom(func(t *rapid.T) invalidBodyDraw {
 		base := validUpdate(bs).Draw(t, "valid body")
 		ms := base.members
-		switch rapid.IntRange(0, 6).Draw(t, "defect") {
+		switch rapid.IntRange(0, 7).Draw(t, "defect") {
 		case 0: // a mandatory field missing
 			f := rapid.SampledFrom(required).Draw(t, "missing field")
 			return invalidBodyDraw{members: without(ms, f.name), why: fmt.Sprintf("the mandatory %s is missing", f.name)}
@@ -255,6 +255,9 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 			out := without(ms, f.name)
 			out = append(out, member{renamed, valueOf(ms, f.name)})
 			return invalidBodyDraw{members: out, why: fmt.Sprintf("the mandatory %s is sent as %s (key names are case-sensitive)", f.name, renamed)}
+		case 7: // a mandatory field null: not absent, the wrong type
+			f := rapid.SampledFrom(required).Draw(t, "null field")
+			return invalidBodyDraw{members: with(without(ms, f.name), f.name, nil), why: fmt.Sprintf("the mandatory %s is null", f.name)}
 		case 2, 3: // a field of a wrong type
 			f := rapid.SampledFrom(typed).Draw(t, "mistyped field")
 			var wrong []string
@@ -280,7 +283,10 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 					wrong = append(wrong, typ)
 				}
 			}
-			typ := rapid.SampledFrom(wrong).Draw(t, "wrong element type")
+			typ := "null" // half the time: the element most often sent by mistake
+			if rapid.Bool().Draw(t, "not null") {
+				typ = rapid.SampledFrom(wrong).Draw(t, "wrong element type")
+			}
 			arr, _ := valueOf(ms, f.name).([]any)
 			arr = slices.Clone(arr)
 			at := rapid.IntRange(0, len(arr)).Draw(t, "at")
@@ -363,7 +369,7 @@ func jsonSpelling(t *rapid.T) spelling {
 		ws := rapid.SampledFrom([]string{"", " ", "\n", "\t", "\r\n", "  \n\t"})
 		return spelling{
 			func() string { return ws.Draw(t, "whitespace") },
-			func() bool { return rapid.IntRange(0, 3).Draw(t, "escape") == 0 },
+			func() bool { return rapid.IntRange(0, 3).Draw(t, "escape") == 3 }, // shrinks to no escape
 		}
 	}
 }
@@ -626,13 +632,13 @@ func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
 		switch rapid.IntRange(0, 3).Draw(rt, "change") {
 		case 0: // a byte changed
 			i := position(n-1).Draw(rt, "at")
-			c := rapid.ByteRange('!', '~').Filter(func(c byte) bool { return c != tok[i] }).Draw(rt, "byte")
+			c := tokenByte.Filter(func(c byte) bool { return c != tok[i] }).Draw(rt, "byte")
 			v = tok[:i] + string(c) + tok[i+1:]
 			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i+1)
 			what = fmt.Sprintf("the token with byte %d changed", i)
 		case 1: // a byte added
 			i := position(n).Draw(rt, "at")
-			c := rapid.ByteRange('!', '~').Draw(rt, "byte")
+			c := tokenByte.Draw(rt, "byte")
 			v = tok[:i] + string(c) + tok[i:]
 			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i)
 			what = fmt.Sprintf("the token with a byte added at %d", i)
@@ -658,6 +664,9 @@ func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
 		}
 	})
 }
+
+// tokenByte draws a byte a token is made of (and a shell writes as itself).
+var tokenByte = rapid.SampledFrom([]byte("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_."))
 
 // position draws a position from 0 to last, the ends as often as the rest
 // together: where comparisons that skip a byte go wrong.

@@ -152,6 +152,7 @@ func (s *specs) properties() {
 			w := e.s.t.wrongToken().Draw(e.t, "token")
 			p := e.s.validUpdateProbe().Draw(e.t, "request")
 			p.rq.creds, p.rq.tamper, p.rq.secrets = credsNone, w.tamper, w.secret
+			p.open = nil // the credentials are what is checked
 			p.drawn = p.drawn + ", with " + w.what
 			x := e.send(p)
 			e.wantError(p, x, http.StatusUnauthorized)
@@ -161,6 +162,7 @@ func (s *specs) properties() {
 			w := e.s.t.misplacedToken().Draw(e.t, "token")
 			p := e.s.validUpdateProbe().Draw(e.t, "request")
 			p.rq.creds, p.rq.tamper, p.rq.secrets = credsNone, w.tamper, w.secret
+			p.open = nil // the credentials are what is checked
 			p.drawn = p.drawn + ", with " + w.what
 			x := e.send(p)
 			e.wantError(p, x, http.StatusUnauthorized)
@@ -180,6 +182,7 @@ func (s *specs) properties() {
 			p.rq.header.Set("Content-Type", "application/json")
 			p.drawn = strings.Replace(p.drawn, "Content-Type "+quote(p.rq.header.Get("Content-Type")), `Content-Type "application/json"`, 1)
 			p.rq.creds, p.rq.tamper = credsAKSK, w.tamper
+			p.open = nil // the credentials are what is checked
 			p.drawn = p.drawn + ", signed with AK/SK, then " + w.what
 			x := e.send(p)
 			e.wantError(p, x, http.StatusUnauthorized)
@@ -535,7 +538,12 @@ func (s *specs) property(text string, r Rule, skip func(context.Context) string,
 				Skip(why)
 			}
 		}
-		name := CurrentSpecReport().FullText()
+		sr := CurrentSpecReport()
+		texts := sr.ContainerHierarchyTexts
+		if len(texts) > 0 {
+			texts = texts[1:] // the endpoint, as the report leaves it out
+		}
+		name := strings.Join(append(slices.Clone(texts), sr.LeafNodeText), " ")
 		seed := propertySeed(s.t.Seed, name)
 		if err := configureRapid(seed, s.t.Examples); err != nil {
 			Fail(err.Error())

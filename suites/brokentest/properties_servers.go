@@ -169,10 +169,12 @@ func propertyBroken() []Server {
 					r.Header.Set(contract.HeaderAuthToken, demoToken())
 				}
 			})),
-		must("token-from-query", "a token in the X-Auth-Token query parameter authenticates",
+		must("token-from-query", "a token in a query parameter (X-Auth-Token, token, access_token, ...) authenticates",
 			propMisplacedToken, onRequest(func(r *http.Request, _ []byte) {
-				if tok := r.URL.Query().Get(contract.HeaderAuthToken); tok != "" && r.Header.Get(contract.HeaderAuthToken) == "" {
-					r.Header.Set(contract.HeaderAuthToken, tok)
+				for _, vs := range r.URL.Query() {
+					if len(vs) == 1 && vs[0] == demoToken() && r.Header.Get(contract.HeaderAuthToken) == "" {
+						r.Header.Set(contract.HeaderAuthToken, vs[0])
+					}
 				}
 			})),
 		must("token-from-bearer", "a token in Authorization: Bearer authenticates",

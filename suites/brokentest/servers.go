@@ -315,7 +315,7 @@ func Conforming() []Server {
 			m["trace"] = map[string]any{"span": "1"}
 			a.body, _ = json.Marshal(m)
 		})},
-		{Name: "no-read-back-endpoint", Skipped: "shows the events the update enabled", Wrap: func(ref http.Handler) http.Handler {
+		{Name: "no-read-back-endpoint", Skipped: "read back with GET /v3/jobs/notice/{job_id}/query", Wrap: func(ref http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method == http.MethodGet {
 					writeError(w, contract.Error(contract.UnknownAPI))
