@@ -34,6 +34,8 @@ type probe struct {
 	// open, if not empty, says why the contract leaves the request's acceptance
 	// open (200 or a documented 400): a value the vendor does not document.
 	open []string
+	// jobIs says which kind of job id a request of any shape addresses.
+	jobIs string
 }
 
 // bodySchema is what the generators read of the document's request body schema.

@@ -196,12 +196,13 @@ func (s *specs) aksk() {
 			rq.creds = credsBadSignature
 			x = s.exchange(ctx, rq)
 		})
-		// A signature that does not verify is refused. SHOULD [docs: APIGW.0301].
-		check("answers 401", Rule{Should, contract.SourceDocs,
-			"an update whose AK/SK signature does not verify answers 401"}, func(r Rule) {
+		// A signature that does not verify is refused: accepting it is an
+		// authentication bypass. MUST [docs: APIGW.0301; CONTRACT.md "Precedence"].
+		check("answers 401", Rule{Must, contract.SourceDocs,
+			"an update whose AK/SK signature does not verify answers 401: accepting it is an authentication bypass"}, func(r Rule) {
 			Expect(x).To(haveStatus(r, http.StatusUnauthorized))
 		})
-		check("answers an error body with error_code and error_msg", Rule{Should, contract.SourceDocs, errorBodyRule.Says}, func(r Rule) {
+		check("answers an error body with error_code and error_msg", Rule{Must, contract.SourceDocs, errorBodyRule.Says}, func(r Rule) {
 			Expect(x).To(matchDocumentedResponse(r, s.t.Contract, http.StatusUnauthorized))
 		})
 	})
