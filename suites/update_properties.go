@@ -49,6 +49,9 @@ var (
 		"every job_id outside \"32 letters and digits\" (another length, another character) answers 400 with an error body"}
 	malformedJobIDCodeRule = Rule{Should, contract.SourceDocs,
 		"a malformed job_id answers error_code CB.00060201 (\"Invalid task ID.\"), the job id's own code, not CB.00060200"}
+	// "32 letters and digits" [seed] against ^[0-9a-z]{32}$ [docs]: open.
+	upperCaseJobIDRule = Rule{Must, contract.SourceSeed,
+		"a job_id of 32 letters and digits with upper-case letters is one the contract leaves open: it answers 200, 400 or 404 with the documented body, nothing else"}
 	// A well-formed id of no job [seed: 404 Not Found].
 	missingJobRule = Rule{Must, contract.SourceSeed,
 		"every well-formed job_id of no job answers 404 with an error body (or a documented 400 where the body's values are open)"}
@@ -109,6 +112,19 @@ func (s *specs) properties() {
 			want := contract.Error(contract.InvalidJobID).Code
 			if code := errorCodeOf(x.Body); code != want {
 				e.fail(p, x, "%s answered error_code %s, want %s", p.drawn, quote(code), want)
+			}
+		})
+		// An upper-case id: accepted, refused or not found. MUST [seed][docs].
+		s.property("answers every upper-case job_id 200, 400 or 404", upperCaseJobIDRule, nil, func(e *example) {
+			p := e.s.upperCaseJobIDProbe().Draw(e.t, "request")
+			x := e.send(p)
+			switch x.Status {
+			case http.StatusOK:
+				e.wantSuccess(p, x)
+			case http.StatusBadRequest, http.StatusNotFound:
+				e.wantError(p, x, x.Status)
+			default:
+				e.fail(p, x, "%s answered %d %s, want 200, 400 or 404", p.drawn, x.Status, http.StatusText(x.Status))
 			}
 		})
 		// Every well-formed id of no job is looked up and not found. MUST [seed].

@@ -37,6 +37,7 @@ const (
 	propMalformedID    = genRequests + "answers every malformed job_id 400 with an error body"
 	propMalformedCode  = genRequests + "answers every malformed job_id error_code CB.00060201"
 	propMissingJob     = genRequests + "answers every well-formed job_id of no job 404"
+	propUpperCaseID    = genRequests + "answers every upper-case job_id 200, 400 or 404"
 	propPrecedence     = genCredentials + "answers 401 to every request without valid credentials"
 	propForbidden      = genCredentials + "answers 403 to every request of a caller not allowed"
 	propWrongToken     = genCredentials + "refuses every token that differs from the valid one"
@@ -139,6 +140,10 @@ func propertyBroken() []Server {
 		must("job-id-hex-only", "job ids are checked as hex (^[0-9a-f]{32}$): a well-formed id with g-z answers 400",
 			propMissingJob, onPath(func(id string) (int, bool) {
 				return http.StatusBadRequest, len(id) == 32 && contractJobID.MatchString(id) && !hexID.MatchString(id)
+			})),
+		must("upper-case-id-403", "an upper-case job_id answers 403, as if the caller were not allowed",
+			propUpperCaseID, onPath(func(id string) (int, bool) {
+				return http.StatusForbidden, len(id) == 32 && alnum(id) && strings.ToLower(id) != id
 			})),
 		must("job-id-length-only", "job ids are checked for length only: 32 characters of any kind are looked up (404)",
 			propMalformedID, onPath(func(id string) (int, bool) {
