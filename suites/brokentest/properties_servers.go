@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -72,10 +73,10 @@ func propertyBroken() []Server {
 				return json.Valid(b) && bytes.ContainsAny(bytes.TrimSpace(b), "\n\r")
 			}, http.StatusInternalServerError)),
 		must("content-type-case-500", "Content-Type Application/JSON (not in lower case) answers 500",
-			propValid, onRequestFail(func(r *http.Request) bool {
+			propValid, failValidUpdate(func(r *http.Request, _ []byte) bool {
 				ct := r.Header.Get("Content-Type")
 				mt, _, err := mime.ParseMediaType(ct)
-				return r.Method == http.MethodPost && authenticated(r) && err == nil && mt == "application/json" && !strings.HasPrefix(ct, "application/json")
+				return err == nil && mt == "application/json" && !strings.HasPrefix(ct, "application/json")
 			}, http.StatusInternalServerError)),
 		must("escape-500", `a \u escape in a string answers 500`,
 			propValid, failAuthenticated(func(b []byte) bool { return json.Valid(b) && bytes.Contains(b, []byte(`\u`)) }, http.StatusInternalServerError)),
@@ -258,12 +259,26 @@ func authenticated(r *http.Request) bool {
 }
 
 // failAuthenticated answers status with the error table's body for it when an
-// authenticated POST's body satisfies bad.
+// authenticated, valid update of the demo job has a body that satisfies bad: the
+// fault sits where a service's handler of valid updates would have it, so that
+// invalid bodies and other jobs are answered as the mock answers them.
 func failAuthenticated(bad func(body []byte) bool, status int) func(http.Handler) http.Handler {
+	return failValidUpdate(func(_ *http.Request, b []byte) bool { return bad(b) }, status)
+}
+
+// failValidUpdate is failAuthenticated with the request to judge as well.
+func failValidUpdate(bad func(r *http.Request, body []byte) bool, status int) func(http.Handler) http.Handler {
+	c, err := contract.Load()
+	if err != nil {
+		panic(err)
+	}
 	return func(ref http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
-			if r.Method == http.MethodPost && authenticated(r) && bad(b) {
+			vr := r.Clone(r.Context())
+			vr.Body = io.NopCloser(bytes.NewReader(b))
+			if r.Method == http.MethodPost && authenticated(r) && jobOf(r) == demoJob() && json.Valid(b) &&
+				c.ValidateRequest(r.Context(), vr) == nil && bad(r, b) {
 				writeError(w, firstOfStatus(status))
 				return
 			}
@@ -334,6 +349,11 @@ func validateFirst(forbiddenOnly bool) func(http.Handler) http.Handler {
 			forbidden := slices.Contains(demoForbiddenTokens(), r.Header.Get(contract.HeaderAuthToken))
 			if r.Method == http.MethodPost && (!forbiddenOnly || forbidden) {
 				if err := c.ValidateRequest(r.Context(), vr); err != nil {
+					var v *contract.RequestViolation
+					if errors.As(err, &v) && v.Parameter == "job_id" {
+						writeError(w, contract.Error(contract.InvalidJobID))
+						return
+					}
 					writeError(w, contract.Error(contract.InvalidParameter))
 					return
 				}
@@ -342,6 +362,14 @@ func validateFirst(forbiddenOnly bool) func(http.Handler) http.Handler {
 			ref.ServeHTTP(w, r)
 		})
 	}
+}
+
+func demoJob() string {
+	p, err := mock.DefaultProfile()
+	if err != nil {
+		return ""
+	}
+	return p.JobIDs[0]
 }
 
 func demoForbiddenTokens() []string {
