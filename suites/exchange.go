@@ -121,7 +121,8 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 		err = t.sign(r, rq.body)
 	case credsNone:
 	case credsInvalidToken:
-		r.Header.Set(contract.HeaderAuthToken, "noticeconf-invalid-"+RandomJobID())
+		// Drawn from the seed, so that a run repeats exactly; no server issued it.
+		r.Header.Set(contract.HeaderAuthToken, "noticeconf-invalid-"+jobIDOfSeed(t.Seed+1))
 	case credsForbidden:
 		r.Header.Set(contract.HeaderAuthToken, t.ForbiddenToken)
 	case credsAKSK:
