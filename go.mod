@@ -44,4 +44,5 @@ require (
 	golang.org/x/tools v0.45.0 // indirect
 	gopkg.in/dnaeon/go-vcr.v4 v4.0.8
 	gopkg.in/ini.v1 v1.67.0 // indirect
+	pgregory.net/rapid v1.3.0 // indirect
 )

@@ -45,6 +45,19 @@ type request struct {
 	header http.Header
 	body   []byte
 	creds  credentials
+	// tamper, if set, changes the request after it is signed (a generated check's
+	// forged credentials, header spellings) and returns the body to send.
+	tamper func(r *http.Request, body []byte) []byte
+	// secrets are values tamper puts in the request that derive from a secret (a
+	// token with one byte changed): the exchange shows them redacted, and the curl
+	// line as the shell expression shellOf gives.
+	secrets []derived
+}
+
+// derived is a value made from a secret, and how a shell builds it from the
+// environment variable that holds the secret.
+type derived struct {
+	value, shell string
 }
 
 // jsonCT is the Content-Type a generic JSON client sends. The official SDK's form,
@@ -85,6 +98,10 @@ type Exchange struct {
 	Header http.Header
 	// Body is the response's body (at most 1 MiB).
 	Body []byte
+	// Curl is a curl command that sends the request again, credentials written as
+	// the environment variables that hold them (NOTICECONF_TOKEN, ...), never their
+	// values.
+	Curl string
 
 	// req is the request without its body, for routing in the contract.
 	req *http.Request
@@ -133,7 +150,8 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 		err = t.sign(r, rq.body)
 	case credsNone:
 	case credsInvalidToken:
-		r.Header.Set(contract.HeaderAuthToken, "noticeconf-invalid-"+RandomJobID())
+		// Drawn from the seed, so that a run repeats exactly; no server issued it.
+		r.Header.Set(contract.HeaderAuthToken, "noticeconf-invalid-"+jobIDOfSeed(t.Seed+1))
 	case credsForbidden:
 		r.Header.Set(contract.HeaderAuthToken, t.ForbiddenToken)
 	case credsAKSK:
@@ -144,12 +162,21 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rq.tamper != nil {
+		rq.body = rq.tamper(r, rq.body)
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(rq.body)), int64(len(rq.body))
+		if len(rq.body) == 0 {
+			r.Body = http.NoBody
+		}
+	}
 	pol := t.policy()
+	secrets := t.secretsOf(rq)
 	x := &Exchange{
 		Method:        rq.method,
-		URL:           pol.URL(r.URL.String()),
-		RequestHeader: pol.Header(r.Header),
+		URL:           pol.URL(scrub(r.URL.String(), secrets)),
+		RequestHeader: scrubHeader(pol.Header(r.Header), secrets),
 		RequestBody:   rq.body,
+		Curl:          curlOf(r, rq.body, secrets),
 		req:           r.Clone(context.WithoutCancel(ctx)),
 		policy:        pol,
 	}
@@ -191,6 +218,12 @@ func (x *Exchange) String() string {
 	fmt.Fprintf(&b, "    HTTP %d %s\n", x.Status, http.StatusText(x.Status))
 	writeHeader(&b, p.Header(x.Header))
 	writeBody(&b, p.Body(x.Body, x.Header.Get("Content-Type")))
+	if x.Curl != "" {
+		b.WriteString("reproduce with:\n")
+		for _, line := range strings.Split(x.Curl, "\n") {
+			fmt.Fprintf(&b, "    %s\n", redactpkg.Printable(line))
+		}
+	}
 	return b.String()
 }
 

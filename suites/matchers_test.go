@@ -191,10 +191,18 @@ var _ = Describe("Target", func() {
 		Entry("no URL", Target{Token: "t", JobID: testJobID}, "target URL"),
 		Entry("no credentials", Target{URL: "http://h", JobID: testJobID}, "credentials"),
 		Entry("an AK alone", Target{URL: "http://h", Token: "t", AK: "a", JobID: testJobID}, "an AK needs its SK"),
-		Entry("a malformed job id", Target{URL: "http://h", Token: "t", JobID: "x"}, "job id"),
+		Entry("a job id that is not one path segment", Target{URL: "http://h", Token: "t", JobID: "a/b"}, "job id"),
 		Entry("a malformed missing job id", Target{URL: "http://h", Token: "t", JobID: testJobID, MissingJobID: "y"}, "missing job id"),
 		Entry("the same job twice", Target{URL: "http://h", Token: "t", JobID: testJobID, MissingJobID: testJobID}, "is the existing job id"),
 	)
+
+	It("checks a job id outside the contract's pattern as given, with a note", func() {
+		t, err := Target{URL: "http://h", Token: "t", JobID: "48C66C6002964721BE537CDC6CE0297B"}.withDefaults()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(t.JobID).To(Equal("48C66C6002964721BE537CDC6CE0297B"))
+		Expect(t.Notes()).To(ConsistOf(ContainSubstring("checked as given")))
+		Expect(Target{JobID: testJobID}.Notes()).To(BeEmpty())
+	})
 
 	Describe("Preflight", func() {
 		serveStatus := func(status int) string {

@@ -13,8 +13,10 @@ package suites
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,8 +43,8 @@ type Target struct {
 	AK, SK string
 	// JobID is a job that exists on the target. It is required.
 	JobID string
-	// MissingJobID is a well-formed job id that does not exist. If empty, a random
-	// one is drawn.
+	// MissingJobID is a well-formed job id that does not exist. If empty, one is
+	// drawn from Seed.
 	MissingJobID string
 	// ForbiddenToken authenticates but is not allowed to update JobID. If empty, the
 	// 403 specs are skipped.
@@ -52,6 +54,49 @@ type Target struct {
 	FaultInjection bool
 	// Contract is the loaded OpenAPI contract. If nil, the embedded one is loaded.
 	Contract *contract.Contract
+
+	// Seed seeds the generated checks (label "generated"): two runs with the same
+	// seed against servers that answer alike send the same requests. If zero, a
+	// random seed is drawn; NewSeed draws one a caller can show before the run.
+	Seed uint64
+	// Examples is how many requests (or sequences, for the stateful check) each
+	// generated check tries before it passes. If zero, DefaultExamples.
+	Examples int
+	// SkipGenerated, if set, skips the generated checks with this reason (a replay
+	// of cassettes answers only the requests it recorded).
+	SkipGenerated string
+}
+
+// DefaultExamples is Target.Examples when zero.
+const DefaultExamples = 100
+
+// NewSeed returns a random non-zero seed for Target.Seed.
+func NewSeed() uint64 {
+	var b [8]byte
+	for {
+		_, _ = rand.Read(b[:])
+		if s := binary.BigEndian.Uint64(b[:]) >> 1; s != 0 { // fits an int64 flag too
+			return s
+		}
+	}
+}
+
+// Notes says what the run does differently from the contract because of t, one
+// sentence each, for the report: a job id outside the contract's pattern, checked as
+// given. t's defaults need not be filled in.
+func (t Target) Notes() []string {
+	c := t.Contract
+	if c == nil {
+		var err error
+		if c, err = contract.Load(); err != nil {
+			return nil
+		}
+	}
+	var notes []string
+	if t.JobID != "" && !c.ValidJobID(t.JobID) {
+		notes = append(notes, fmt.Sprintf("the job id %q is outside the contract's %s (CONTRACT.md, \"Values\": whether the service takes such ids is unknown): it is checked as given, and the checks derive their malformed and missing ids from the contract's pattern", t.JobID, c.JobIDPattern()))
+	}
+	return notes
 }
 
 // withDefaults checks t and fills in its defaults.
@@ -75,11 +120,17 @@ func (t Target) withDefaults() (Target, error) {
 			return t, err
 		}
 	}
-	if !t.Contract.ValidJobID(t.JobID) {
-		return t, fmt.Errorf("job id %q: want an existing job's id matching %s", t.JobID, t.Contract.JobIDPattern())
+	// A job id outside the contract's pattern (upper-case letters, as some mock
+	// configurations use) is checked as given (Notes says so), as long as it stays
+	// one path segment.
+	if t.JobID == "" || url.PathEscape(t.JobID) != t.JobID {
+		return t, fmt.Errorf("job id %q: want an existing job's id, one path segment (the contract's pattern is %s)", t.JobID, t.Contract.JobIDPattern())
+	}
+	if t.Seed == 0 {
+		t.Seed = NewSeed()
 	}
 	if t.MissingJobID == "" {
-		t.MissingJobID = RandomJobID()
+		t.MissingJobID = jobIDOfSeed(t.Seed)
 	}
 	if !t.Contract.ValidJobID(t.MissingJobID) {
 		return t, fmt.Errorf("missing job id %q: want a well-formed id matching %s", t.MissingJobID, t.Contract.JobIDPattern())
@@ -89,6 +140,12 @@ func (t Target) withDefaults() (Target, error) {
 	}
 	if t.Client == nil {
 		t.Client = &http.Client{Timeout: DefaultTimeout}
+	}
+	if t.Examples < 0 {
+		return t, fmt.Errorf("examples %d: want a positive number of examples per generated check", t.Examples)
+	}
+	if t.Examples == 0 {
+		t.Examples = DefaultExamples
 	}
 	return t, nil
 }
@@ -100,6 +157,17 @@ func RandomJobID() string {
 	_, _ = rand.Read(b[:])
 	for i := range b {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b[:])
+}
+
+// jobIDOfSeed draws a well-formed job id from seed: the same seed, the same id.
+func jobIDOfSeed(seed uint64) string {
+	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+	r := mrand.New(mrand.NewPCG(seed, 0x6e6f74696365)) // "notice"
+	var b [32]byte
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
 	}
 	return string(b[:])
 }

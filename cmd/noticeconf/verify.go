@@ -13,6 +13,7 @@ import (
 	"github.com/noticeconf/noticeconf/internal/credential"
 	"github.com/noticeconf/noticeconf/internal/replay"
 	"github.com/noticeconf/noticeconf/internal/verify"
+	"github.com/noticeconf/noticeconf/suites"
 )
 
 func newVerifyCmd(e *env) *cobra.Command {
@@ -57,6 +58,13 @@ own credentials and compares the answer with the recorded one (status exactly; J
 keys and types; status, error and error_code values; --include adds error_msg,
 request_id, X-Request-Id, Date and the job ids in result), and two checks of the
 recorded answer against the contract. --label-filter cassette runs only those.
+
+Generated checks (label "generated") draw requests from the contract (valid and
+invalid bodies in any JSON spelling, Content-Type spellings, job ids, forged
+credentials) and hold every answer to a property; a failure is shrunk to the
+smallest request that breaks it, shown with a curl command. --seed repeats a run
+(the report prints the seed), --examples sets how many requests each tries;
+--label-filter '!generated' leaves them out.
 
 Secrets are best given through the environment: NOTICECONF_TOKEN, NOTICECONF_AK,
 NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
@@ -112,6 +120,8 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	f.StringArrayVar(&o.Skip, "skip", nil, "skip checks whose name matches this regular expression (repeatable)")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "stream Ginkgo's verbose output before the report")
 	f.DurationVar(&o.RequestTimeout, "timeout", 0, "bound on each request (default 10s)")
+	f.Uint64Var(&o.Seed, "seed", 0, "seed of the generated checks; the report prints it, and the same seed repeats a run (default: random)")
+	f.IntVar(&o.Examples, "examples", 0, fmt.Sprintf("requests each generated check tries (default %d)", suites.DefaultExamples))
 	f.StringArrayVar(&o.Cassettes, "cassettes", nil, "cassette file or directory whose interactions are re-sent and compared (repeatable)")
 	f.StringArrayVar(&jobMap, "job-map", nil, "RECORDED=TARGET: send the recorded job id RECORDED as TARGET (repeatable)")
 	f.StringArrayVar(&includes, "include", nil, "also compare what --cassettes ignores by default: "+strings.Join(verify.IncludeNames(), ", ")+" (repeatable or comma-separated)")

@@ -160,6 +160,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, requestID string)
 		}
 		return s.fail(w, contract.InvalidParameter, requestID, detail)
 	}
+	// kin-openapi reads the first JSON value of the body and ignores what follows;
+	// a body is one JSON text (RFC 8259), so bytes after the value make it invalid.
+	if r.Method == http.MethodPost && len(body) > 0 && !json.Valid(body) {
+		return s.fail(w, contract.InvalidParameter, requestID, "body: the request body is not one JSON text")
+	}
 	jobID := jobIDOf(r.URL.Path)
 	if !s.jobs[jobID] {
 		return s.fail(w, contract.JobNotFound, requestID, "")

@@ -253,3 +253,19 @@ func TestReproductionLines(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestEnvReferencesAreKept(t *testing.T) {
+	p := redact.Default()
+	for _, v := range []string{"${NOTICECONF_TOKEN}", "${NOTICECONF_TOKEN:0:20}0${NOTICECONF_TOKEN:21}", "${NOTICECONF_FORBIDDEN_TOKEN}x"} {
+		in := `curl -H "X-Auth-Token: ` + v + `" http://127.0.0.1:1/`
+		if got := p.Text(in); got != in {
+			t.Errorf("Text(%q) = %q, want it unchanged: an environment reference holds no secret", in, got)
+		}
+	}
+	for _, v := range []string{"${NOTICECONF_TOKEN}abcdef0123", "MIIabcdef0123456789abcdef"} {
+		in := `curl -H "X-Auth-Token: ` + v + `" http://127.0.0.1:1/`
+		if got := p.Text(in); strings.Contains(got, v) {
+			t.Errorf("Text(%q) = %q, want the value redacted", in, got)
+		}
+	}
+}

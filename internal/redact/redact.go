@@ -140,6 +140,20 @@ func IsRedacted(v string) bool {
 	return v == cassette.Redacted || strings.HasPrefix(v, cassette.Redacted+":") && namedRE.MatchString(v)
 }
 
+// envRefRE finds a shell expansion of one of noticeconf's environment variables,
+// whole or a substring of it: ${NOTICECONF_TOKEN}, ${NOTICECONF_TOKEN:0:20}.
+var envRefRE = regexp.MustCompile(`\$\{NOTICECONF_[A-Z0-9_]+(?::[0-9]+(?::[0-9]+)?)?\}`)
+
+// IsEnvReference reports whether v names a credential rather than holding it: one
+// or more shell expansions of noticeconf's environment variables (as a reproduction's
+// curl line writes the token, ${NOTICECONF_TOKEN}, or a token changed in one byte,
+// ${NOTICECONF_TOKEN:0:20}0${NOTICECONF_TOKEN:21}), with at most four other
+// characters.
+func IsEnvReference(v string) bool {
+	rest := envRefRE.ReplaceAllString(v, "")
+	return len(rest) < len(v) && len(rest) <= 4
+}
+
 // Config says what a Policy knows beyond the defaults.
 type Config struct {
 	// Secrets are the credentials the run holds (tokens, AK, SK, the forbidden
@@ -481,7 +495,7 @@ var authorizationHeaders = []string{"Authorization", "Proxy-Authorization", "Www
 
 // headerValue redacts the value of a secret header named name.
 func (r *run) headerValue(name, v, field string) string {
-	if IsRedacted(v) || strings.TrimSpace(v) == "" {
+	if IsRedacted(v) || strings.TrimSpace(v) == "" || IsEnvReference(v) {
 		return v
 	}
 	cname := http.CanonicalHeaderKey(name)

@@ -46,12 +46,14 @@ func (o Options) Policy() *redact.Policy {
 // target named name: the table to stdout and the report files o names, everything
 // through o.Policy. It returns the report as written.
 func (o Options) WriteOutputs(name string, r types.Report, stdout io.Writer) (Report, error) {
-	return o.outputs(o.Policy(), name, r, stdout)
+	return o.outputs(o.Policy(), name, r, stdout, func(*Report) {})
 }
 
-func (o Options) outputs(pol *redact.Policy, name string, r types.Report, stdout io.Writer) (Report, error) {
+func (o Options) outputs(pol *redact.Policy, name string, r types.Report, stdout io.Writer, run func(*Report)) (Report, error) {
 	r = redactGinkgo(pol, r)
-	rep := FromGinkgo(pol.Text(name), r).Redacted(pol)
+	rep := FromGinkgo(pol.Text(name), r)
+	run(&rep)
+	rep = rep.Redacted(pol)
 	if err := rep.WriteTable(stdout); err != nil {
 		return rep, err
 	}
@@ -67,6 +69,10 @@ func (o Options) outputs(pol *redact.Policy, name string, r types.Report, stdout
 func (r Report) Redacted(p *redact.Policy) Report {
 	out := r
 	out.Target = redact.Printable(p.Text(r.Target))
+	out.Notes = make([]string, len(r.Notes))
+	for i, n := range r.Notes {
+		out.Notes[i] = p.Text(n)
+	}
 	out.Checks = make([]Check, len(r.Checks))
 	for i, c := range r.Checks {
 		c.Name = redact.Printable(c.Name)

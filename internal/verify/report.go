@@ -63,7 +63,13 @@ type Report struct {
 	Conforms bool     `json:"conforms"`
 	Summary  Summary  `json:"summary"`
 	Duration Duration `json:"duration"`
-	Checks   []Check  `json:"checks"`
+	// Seed is the seed of the generated checks; --seed runs them again alike.
+	Seed uint64 `json:"seed"`
+	// Examples is the number of requests each generated check tried.
+	Examples int `json:"examples"`
+	// Notes say what the run did differently because of the target's settings.
+	Notes  []string `json:"notes,omitempty"`
+	Checks []Check  `json:"checks"`
 }
 
 // Duration is a time.Duration that encodes as "1.234s" in JSON.
@@ -177,7 +183,9 @@ func (r Report) Verdict() string {
 // terminal.
 func (r Report) WriteTable(w io.Writer) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "noticeconf verify: %s\n\n", redact.Printable(r.Target))
+	fmt.Fprintf(ew, "noticeconf verify: %s\n", redact.Printable(r.Target))
+	r.writeRun(ew)
+	fmt.Fprintln(ew)
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tLEVEL\tRESULT\tREASON")
 	unselected := 0
@@ -211,6 +219,16 @@ func (r Report) WriteTable(w io.Writer) error {
 	return ew.err
 }
 
+// writeRun writes the seed and the notes, one line each.
+func (r Report) writeRun(w io.Writer) {
+	if r.Seed != 0 {
+		fmt.Fprintf(w, "seed: %d, %d examples per generated check (noticeconf verify --seed %d repeats this run)\n", r.Seed, r.Examples, r.Seed)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", redact.Printable(n))
+	}
+}
+
 // WriteJSON writes the report as indented JSON.
 func (r Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
@@ -228,6 +246,8 @@ func (r Report) WriteJSON(w io.Writer) error {
 func (r Report) WriteMarkdown(w io.Writer) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "# noticeconf verify: %s\n\n**%s**\n\n", mdCell(r.Target), r.Verdict())
+	r.writeRun(ew)
+	fmt.Fprintln(ew)
 	fmt.Fprintln(ew, "| Check | Level | Source | Result | Reason |")
 	fmt.Fprintln(ew, "|---|---|---|---|---|")
 	for _, c := range r.Checks {

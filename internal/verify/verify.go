@@ -71,6 +71,13 @@ type Options struct {
 	Verbose bool
 	// RequestTimeout bounds each request. If zero, suites.DefaultTimeout.
 	RequestTimeout time.Duration
+	// Seed seeds the generated checks; the report shows it, and a run with the same
+	// seed against a server that answers alike sends the same requests. If zero, a
+	// random seed is drawn.
+	Seed uint64
+	// Examples is how many requests each generated check tries. If zero,
+	// suites.DefaultExamples.
+	Examples int
 
 	// JUnitReport, JSONReport and MarkdownReport, when set, are the files the report
 	// is also written to.
@@ -131,6 +138,16 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	defer rt.stop()
 	pol := policyFor(t, o.Target)
 	name = pol.Text(name)
+	if t.Seed = o.Seed; t.Seed == 0 {
+		t.Seed = suites.NewSeed()
+	}
+	if o.Examples < 0 {
+		return Report{}, usage("--examples %d: want a positive number", o.Examples)
+	}
+	t.Examples = o.Examples
+	if t.Examples == 0 {
+		t.Examples = suites.DefaultExamples
+	}
 	log.Info("checking target", "target", name)
 	if err := suites.Preflight(ctx, t); err != nil {
 		return Report{}, redactErr(pol, fmt.Errorf("%w: %w", ErrUsage, err))
@@ -166,7 +183,9 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	if err := verbose.Flush(); err != nil {
 		return Report{}, fmt.Errorf("write verbose output: %w", err)
 	}
-	return o.outputs(pol, name, got, stdout)
+	return o.outputs(pol, name, got, stdout, func(rep *Report) {
+		rep.Seed, rep.Examples, rep.Notes = t.Seed, t.Examples, t.Notes()
+	})
 }
 
 // discardT is the GinkgoTestingT of a run outside `go test`: the report, not t,
@@ -286,6 +305,7 @@ func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, str
 			t.MissingJobID = ReplayMissingJobID
 		}
 		t.FaultInjection = fault(false)
+		t.SkipGenerated = "a replay answers only the requests it recorded, and generated requests are new: run the generated checks against the server the cassettes were recorded from"
 		base, stop, err := serveLocal(h)
 		if err != nil {
 			return t, "", nil, err

@@ -150,7 +150,7 @@ func caseServers() []Server {
 		Server{Name: "result-seed-object", Level: suites.Should, Style: mock.ResultObject,
 			Breaks: `result is the seed page's example object {"job_id": ...}, which the official Go SDK does not decode`,
 			Check:  "when the update is valid and authenticated answers a body the official Go SDK decodes"},
-		Server{Name: "aksk-signature-unchecked", Level: suites.Should,
+		Server{Name: "aksk-signature-unchecked", Level: suites.Must,
 			Breaks: "an AK/SK-signed request is served without verifying its signature",
 			Check:  caseBadSignature + " answers 401",
 			Wrap: onRequest(func(r *http.Request, _ []byte) {
@@ -159,7 +159,7 @@ func caseServers() []Server {
 					r.Header.Set(contract.HeaderAuthToken, demoToken())
 				}
 			})}.also(caseBadSignature+errorBodyCheck),
-		Server{Name: "aksk-error-plain-text", Level: suites.Should,
+		Server{Name: "aksk-error-plain-text", Level: suites.Must,
 			Breaks: `a wrong AK/SK signature answers 401 with the text "Unauthorized"`,
 			Check:  caseBadSignature + errorBodyCheck,
 			Wrap: onAnswer(func(r *http.Request, _ []byte, a *answer) bool {

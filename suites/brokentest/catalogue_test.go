@@ -277,7 +277,7 @@ func exactDiff(must, should, failed, warned map[string]bool) string {
 
 // proverFlags are the flags of verify's run against each broken server, besides its
 // target and cassettes: every check runs, the fault's included.
-var proverFlags = []string{"--fault-injection"}
+var proverFlags = []string{"--fault-injection", "--seed", "1"}
 
 // proverRun is one broken server checked by verify.
 type proverRun struct {

@@ -15,7 +15,9 @@ package brokentest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -295,11 +297,11 @@ func Broken() []Server {
 			"when enabled_event_type_names is a string "+family, "when enabled_event_type_names has a non-string element "+family,
 			"when param_config is an object "+family, "when enabled_event_type_names is null, as the SDK sends a nil list "+family),
 		// The two refuse what the mock accepted: a valid, authenticated update.
-		should("trailing-newline-rejected", `a body ending with "\n" answers 400`,
+		must("trailing-newline-rejected", `a body ending with "\n" answers 400`,
 			"accepts a body that ends with a newline", onAnswer(func(r *http.Request, b []byte, a *answer) bool {
 				return r.Method == http.MethodPost && a.status == http.StatusOK && bytes.HasSuffix(b, []byte("\n"))
 			}, invalidParameter)),
-		should("charset-required", "Content-Type application/json without a charset answers 400",
+		must("charset-required", "Content-Type application/json without a charset answers 400",
 			"accepts Content-Type application/json without a charset", onAnswer(func(r *http.Request, _ []byte, a *answer) bool {
 				return r.Method == http.MethodPost && a.status == http.StatusOK && r.Header.Get("Content-Type") == "application/json"
 			}, invalidParameter)),
@@ -319,6 +321,17 @@ func Broken() []Server {
 	}
 	servers = append(servers, caseServers()...)
 	servers = append(servers, recordedServers()...)
+	servers = append(servers, propertyBroken()...)
+	also := generatedAlso()
+	for i, sv := range servers {
+		if extra, ok := also[sv.Name]; ok {
+			servers[i] = sv.also(extra...)
+			delete(also, sv.Name)
+		}
+	}
+	if len(also) > 0 {
+		panic(fmt.Sprintf("generatedAlso names servers that do not exist: %v", slices.Sorted(maps.Keys(also))))
+	}
 	return servers
 }
 
@@ -331,7 +344,7 @@ func (s Server) also(checks ...string) Server {
 // Conforming returns variants that differ from the reference mock only where the
 // contract is lenient. verify must pass them all.
 func Conforming() []Server {
-	return []Server{
+	return append([]Server{
 		{Name: "result-string", Style: mock.ResultString},
 		{Name: "result-null", Style: mock.ResultNull},
 		// The page's own example; only the official SDK's SHOULD warns.
@@ -367,7 +380,7 @@ func Conforming() []Server {
 			m["trace"] = map[string]any{"span": "1"}
 			a.body, _ = json.Marshal(m)
 		})},
-		{Name: "no-read-back-endpoint", Skipped: "shows the events the update enabled", Wrap: func(ref http.Handler) http.Handler {
+		{Name: "no-read-back-endpoint", Skipped: "read back with GET /v3/jobs/notice/{job_id}/query", Wrap: func(ref http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method == http.MethodGet {
 					writeError(w, contract.Error(contract.UnknownAPI))
@@ -376,7 +389,7 @@ func Conforming() []Server {
 				ref.ServeHTTP(w, r)
 			})
 		}},
-	}
+	}, propertyConforming()...)
 }
 
 // answer is a response being rewritten.
@@ -584,4 +597,325 @@ func demoToken() string {
 		return ""
 	}
 	return p.Tokens[0]
+}
+
+// generatedAlso is what the generated checks (label generated) and the checks that
+// follow from the same fault find too in these broken servers, beyond what each
+// declares where it is written: a server that breaks one documented answer breaks the
+// property of every request of its kind. verify runs each prover with --seed 1
+// (proverFlags), so these sets repeat; the catalogue test names any change.
+func generatedAlso() map[string][]string {
+	return map[string][]string{
+		"envelope-without-status": {
+			"answers one JSON value in valid UTF-8",
+			"answers every valid update 200",
+		},
+		"envelope-without-error": {
+			"answers one JSON value in valid UTF-8",
+			"answers every valid update 200",
+		},
+		"envelope-without-result": {
+			"answers one JSON value in valid UTF-8",
+			"answers every valid update 200",
+		},
+		"status-fail": {
+			"answers every valid update 200",
+		},
+		"result-number": {
+			"answers one JSON value in valid UTF-8",
+			"answers every valid update 200",
+		},
+		"success-201": {
+			"answers one JSON value in valid UTF-8",
+			"answers every valid update 200",
+			"shows what a model of the updates shows",
+		},
+		"success-text-plain": {
+			"answers one JSON value in valid UTF-8",
+			"answers every valid update 200",
+			"shows what a model of the updates shows",
+		},
+		"success-not-json": {
+			"answers one JSON value in valid UTF-8",
+			"answers every valid update 200",
+			"shows what a model of the updates shows",
+		},
+		"no-auth-check": {
+			"answers 401 to every request without valid credentials",
+			"authenticates nothing with the token anywhere but X-Auth-Token",
+		},
+		"any-token-accepted": {
+			"answers 401 to every request without valid credentials",
+		},
+		"forbidden-as-401": {
+			"answers 403 to every request of a caller not allowed",
+		},
+		"missing-credentials-as-403": {
+			"answers 401 to every request without valid credentials",
+			"authenticates nothing with the token anywhere but X-Auth-Token",
+		},
+		"malformed-json-500": {
+			"answers 401 to every request without valid credentials",
+			"answers 403 to every request of a caller not allowed",
+			"refuses every AK/SK request changed after signing",
+			"answers every invalid update 400",
+			"answers no request with 5xx",
+		},
+		"empty-body-500": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"notice-type-not-required": {
+			"answers every invalid update 400",
+		},
+		"event-names-not-required": {
+			"answers every invalid update 400",
+		},
+		"notice-type-number-accepted": {
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"event-names-string-accepted": {
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"event-name-number-accepted": {
+			"answers every invalid update 400",
+		},
+		"null-event-names-500": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"job-id-length-unchecked": {
+			"answers every malformed job_id 400",
+			"answers every malformed job_id error_code",
+		},
+		"job-id-charset-unchecked": {
+			"answers every malformed job_id 400",
+			"answers every malformed job_id error_code",
+		},
+		"unknown-job-422": {
+			"answers every well-formed job_id of no job 404",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
+		},
+		"unknown-job-created": {
+			"answers every well-formed job_id of no job 404",
+		},
+		"error-keys-renamed": {
+			"answers one JSON value in valid UTF-8",
+			"answers 401 to every request without valid credentials",
+			"answers 403 to every request of a caller not allowed",
+			"authenticates nothing with the token anywhere but X-Auth-Token",
+			"refuses every AK/SK request changed after signing",
+			"refuses every token that differs",
+			"answers every invalid update 400",
+			"answers every malformed job_id 400",
+			"answers every valid update 200",
+			"answers every well-formed job_id of no job 404",
+			"answers every malformed job_id error_code",
+			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+		},
+		"error-code-number": {
+			"answers one JSON value in valid UTF-8",
+			"answers 401 to every request without valid credentials",
+			"answers 403 to every request of a caller not allowed",
+			"authenticates nothing with the token anywhere but X-Auth-Token",
+			"refuses every AK/SK request changed after signing",
+			"refuses every token that differs",
+			"answers every invalid update 400",
+			"answers every malformed job_id 400",
+			"answers every valid update 200",
+			"answers every well-formed job_id of no job 404",
+			"answers every malformed job_id error_code",
+			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+		},
+		"error-code-empty": {
+			"answers one JSON value in valid UTF-8",
+			"answers 401 to every request without valid credentials",
+			"answers 403 to every request of a caller not allowed",
+			"authenticates nothing with the token anywhere but X-Auth-Token",
+			"refuses every AK/SK request changed after signing",
+			"refuses every token that differs",
+			"answers every invalid update 400",
+			"answers every malformed job_id 400",
+			"answers every valid update 200",
+			"answers every well-formed job_id of no job 404",
+			"answers every malformed job_id error_code",
+			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+		},
+		"error-msg-missing": {
+			"answers one JSON value in valid UTF-8",
+			"answers 401 to every request without valid credentials",
+			"answers 403 to every request of a caller not allowed",
+			"authenticates nothing with the token anywhere but X-Auth-Token",
+			"refuses every AK/SK request changed after signing",
+			"refuses every token that differs",
+			"answers every invalid update 400",
+			"answers every malformed job_id 400",
+			"answers every valid update 200",
+			"answers every well-formed job_id of no job 404",
+			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+		},
+		"html-error-page": {
+			"answers one JSON value in valid UTF-8",
+			"answers 401 to every request without valid credentials",
+			"answers 403 to every request of a caller not allowed",
+			"authenticates nothing with the token anywhere but X-Auth-Token",
+			"refuses every AK/SK request changed after signing",
+			"refuses every token that differs",
+			"answers every invalid update 400",
+			"answers every malformed job_id 400",
+			"answers every valid update 200",
+			"answers every well-formed job_id of no job 404",
+			"answers every malformed job_id error_code",
+			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+		},
+		"trailing-newline-rejected": {
+			"answers every valid update 200",
+			"shows what a model of the updates shows",
+		},
+		"charset-required": {
+			"when requests are generated from the contract answers every valid update 200 with the envelope",
+		},
+		"read-back-stale": {
+			"shows what a model of the updates shows",
+		},
+		"aksk-signature-unchecked": {
+			"answers 401 to every request without valid credentials",
+			"refuses every AK/SK request changed after signing",
+		},
+		"aksk-error-plain-text": {
+			"answers 401 to every request without valid credentials",
+			"refuses every AK/SK request changed after signing",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
+		},
+		"malformed-job-id-parameter-code": {
+			"answers every malformed job_id error_code",
+		},
+		"non-ascii-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"event-count-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+			"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows",
+		},
+		"param-config-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"pretty-json-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+			"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows",
+		},
+		"content-type-case-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"escape-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+			"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows",
+		},
+		"upper-case-id-500": {
+			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+		},
+		"null-field-accepted": {
+			"when enabled_event_type_names is null, as the SDK sends a nil list answers 400, not 500",
+			"when enabled_event_type_names is null, as the SDK sends a nil list answers an error body with error_code and error_msg",
+			"when enabled_event_type_names is null, as the SDK sends a nil list answers an error_code the vendor uses with 400",
+		},
+		"param-config-number-accepted": {
+			"when param_config is an object answers 400",
+			"when param_config is an object answers an error body with error_code and error_msg",
+			"when param_config is an object answers an error_code the vendor uses with 400",
+		},
+		"trailing-bytes-accepted": {
+			"when credentials are generated from the contract refuses every AK/SK request changed after signing",
+		},
+		"job-id-hex-only": {
+			"when job_id is well-formed but no such job exists answers 404",
+			"when job_id is well-formed but no such job exists answers an error_code the vendor uses with 404",
+		},
+		"job-id-length-only": {
+			"when job_id is not alphanumeric answers 400",
+			"when job_id is not alphanumeric answers an error_code the vendor uses with 400",
+			"when requests are generated from the contract answers every malformed job_id error_code CB.00060201",
+		},
+		"validates-before-authenticating": {
+			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
+			"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token",
+			"when credentials are generated from the contract refuses every AK/SK request changed after signing",
+			"when credentials are generated from the contract refuses every token that differs from the valid one",
+		},
+		"token-last-byte-ignored": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"token-case-insensitive": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"token-from-query": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"token-from-bearer": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"aksk-date-unchecked": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"trailing-bytes-answer": {
+			"when X-Auth-Token is not a valid token answers an error_code the vendor uses with 401",
+			"when no credentials are sent answers an error_code the vendor uses with 401",
+		},
+		"forbidden-empty-body": {
+			"answers 403 to every request of a caller not allowed",
+		},
+		"missing-field-error-list": {
+			"answers every invalid update 400",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
+		},
+		"element-type-plain-text": {
+			"answers every invalid update 400",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
+		},
+		"null-list-error-sniffed-type": {
+			"answers every invalid update 400",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
+		},
+		"unknown-job-router-404": {
+			"answers every well-formed job_id of no job 404",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
+		},
+		"invalid-token-oauth-error": {
+			"answers 401 to every request without valid credentials",
+			"refuses every token that differs",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
+		},
+		"type-error-msg-null": {
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"job-id-error-msg-details": {
+			"answers one JSON value in valid UTF-8",
+			"answers every malformed job_id 400",
+		},
+		"job-id-waf-html-page": {
+			"answers one JSON value in valid UTF-8",
+			"answers every malformed job_id 400",
+			"answers every malformed job_id error_code",
+		},
+		"short-job-id-not-found-code": {
+			"answers every malformed job_id error_code",
+		},
+		"long-job-id-validator-code": {
+			"answers every malformed job_id error_code",
+		},
+		"job-id-charset-validator-code": {
+			"answers every malformed job_id error_code",
+		},
+		"empty-body-framework-error": {
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"type-error-msg-list": {
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"param-config-error-nested": {
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+	}
 }

@@ -40,8 +40,7 @@ var _ = Describe("noticeconf verify, the command", func() {
 				Expect(c.Level).To(BeElementOf(suites.Must, suites.Should), c.Name)
 				Expect(c.Source).NotTo(BeEmpty(), c.Name)
 			}
-			By("taking well under 2 s for the whole run")
-			Expect(time.Duration(rep.Duration)).To(BeNumerically("<", 2*time.Second))
+			// How long the run takes is measured by the benchmarks, not asserted here.
 			GinkgoWriter.Printf("verify against the built-in mock: %d checks in %s\n", rep.Summary.Checks, time.Duration(rep.Duration))
 
 			By("writing a JUnit report with one test case per check")
@@ -105,7 +104,7 @@ var _ = Describe("noticeconf verify, the command", func() {
 				"give credentials", "--target", "http://127.0.0.1:9"),
 			Entry("a target that is not a URL", nil, "want mock, replay:PATH or a URL", "--target", "ftp://example.com"),
 			Entry("an AK without its SK", []string{"NOTICECONF_AK=a"}, "--ak and --sk go together"),
-			Entry("a malformed job id", []string{"NOTICECONF_TOKEN=t"}, "job id", "--target", "http://127.0.0.1:9", "--job-id", "nope"),
+			Entry("a job id that is not one path segment", []string{"NOTICECONF_TOKEN=t"}, "job id", "--target", "http://127.0.0.1:9", "--job-id", "a/b"),
 			Entry("a bad label filter", nil, "--label-filter", "--label-filter", "MUST &&"),
 			Entry("a bad focus expression", nil, "--focus", "--focus", "("),
 			Entry("an argument", nil, "unknown command", "extra"),

@@ -36,6 +36,26 @@ const (
 	whyProxyForwarded    = "Prism forwards the request to the reference mock, which answers it"
 	whyProxyObjectResult = "the reference mock answers result as an object by default (noticeconf mock --result-style string answers the string form)"
 	whyProxyNotJSON      = `Prism answers a body it cannot parse itself, without forwarding it: 400 with its own {"error":{"code":"invalid_json"}}`
+
+	// The generated checks (--seed 1).
+	whyPrismGenNoServerError = "Prism answers every drawn request with one of the document's examples: no 5xx without Prefer: code=500"
+	whyPrismGenValid         = "the document's request schema accepts every valid update, and Prism answers the 200 example"
+	whyPrismGenJobIDCode     = "Prism answers every 400 with the document's 400 example, whose error_code is CB.00060200"
+	whyPrismGenPrecedence    = "Prism only checks that a security scheme's header is there: a token no one issued passes, and the invalid body then answers 400"
+	whyPrismGenForbidden     = "Prism cannot know which tokens are forbidden: the forbidden token passes, and the invalid body then answers 400"
+	whyPrismGenMisplaced     = "the document's aksk scheme is an apiKey in Authorization: the token in an Authorization header satisfies it"
+
+	whyWireMockGenNoServerError = "no request seed 1 draws for this check reaches WireMock's 500 (the 403 check's form-encoded one does)"
+	whyWireMockGenValid         = "stub 06's JSON schema accepts every valid update, and stub 08 answers the envelope"
+	whyWireMockGenTrailing      = "stub 06's JSON schema match ignores bytes after the JSON value: such a body reaches stub 08 and answers 200"
+	whyWireMockGenPrecedence    = "WireMock cannot verify a signature: a tampered one passes the credential stubs, and stub 06 then answers the invalid body 400"
+	whyWireMockGenForm500       = `WireMock (Jetty) decodes a body sent as application/x-www-form-urlencoded as a form before any stub: a "%" in it answers 500 with an HTML page`
+	whyWireMockGenMisplaced     = "stub 08 takes any Authorization header for an AK/SK signature: the token in Authorization authenticates"
+	whyWireMockGenAnswers       = "every stub answers a JSON body of the document's shape for its status"
+
+	whyProxyGenNotJSONFirst = "Prism answers a body it cannot parse itself (400 invalid_json) before the reference mock sees the credentials"
+	whyProxyGenBeforeAuth   = "Prism parses and re-encodes the body before the reference mock checks the signature: a body changed after signing answers 400 (invalid), not 401"
+	whyProxyGenReencoded    = "Prism re-encodes the JSON body it forwards: whitespace appended after signing is gone when the reference mock checks the signature, which verifies"
 )
 
 // prismExpected is the verdict of each check, in the report's order.
@@ -50,8 +70,8 @@ func prismExpected() []Expectation {
 		{"when the update is valid and authenticated answers a body the official Go SDK decodes", verify.ResultWarn, whyPrismObjectResult},
 		{"when the update is valid and authenticated answers an X-Request-Id header", verify.ResultPass, whyPrismSuccess},
 		{"when the update is signed with AK/SK answers 200", verify.ResultPass, whyPrismAKSK},
-		{"when the AK/SK signature is wrong answers 401", verify.ResultWarn, whyPrismAKSKWrong},
-		{"when the AK/SK signature is wrong answers an error body with error_code and error_msg", verify.ResultWarn, whyPrismAKSKWrong},
+		{"when the AK/SK signature is wrong answers 401", verify.ResultFail, whyPrismAKSKWrong},
+		{"when the AK/SK signature is wrong answers an error body with error_code and error_msg", verify.ResultFail, whyPrismAKSKWrong},
 		{"when the update is sent as the official Go SDK sends it accepts a body that ends with a newline", verify.ResultPass, whyPrismWire},
 		{"when the update is sent as the official Go SDK sends it accepts Content-Type application/json without a charset", verify.ResultPass, whyPrismWire},
 		{"when no credentials are sent answers 401", verify.ResultPass, whyPrismNoCredentials},
@@ -106,6 +126,20 @@ func prismExpected() []Expectation {
 		{"when the server fails (Prefer: code=500) answers an error body with error_code and error_msg", verify.ResultPass, whyPrismFault},
 		{"when the server fails (Prefer: code=500) answers an error_code the vendor uses with 500", verify.ResultPass, whyPrismFault},
 		{"when the update is read back with GET /v3/jobs/notice/{job_id}/query shows the events the update enabled", verify.ResultWarn, whyPrismReadBack},
+		{"when requests are generated from the contract answers no request with 5xx", verify.ResultPass, whyPrismGenNoServerError},
+		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultPass, whyPrismGenValid},
+		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyPrismNotJSON},
+		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultPass, whyPrismJobID},
+		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultWarn, whyPrismGenJobIDCode},
+		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultPass, whyPrismJobID},
+		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultFail, whyPrismUnknownJob},
+		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyPrismGenPrecedence},
+		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyPrismGenForbidden},
+		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultFail, whyPrismInvalidToken},
+		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyPrismGenMisplaced},
+		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyPrismAKSKWrong},
+		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyPrismNotJSON},
+		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyPrismReadBack},
 	}
 }
 
@@ -121,8 +155,8 @@ func wiremockExpected() []Expectation {
 		{"when the update is valid and authenticated answers a body the official Go SDK decodes", verify.ResultWarn, whyWireMockObjectResult},
 		{"when the update is valid and authenticated answers an X-Request-Id header", verify.ResultPass, whyWireMockSuccess},
 		{"when the update is signed with AK/SK answers 200", verify.ResultPass, whyWireMockAKSK},
-		{"when the AK/SK signature is wrong answers 401", verify.ResultWarn, whyWireMockAKSKWrong},
-		{"when the AK/SK signature is wrong answers an error body with error_code and error_msg", verify.ResultWarn, whyWireMockAKSKWrong},
+		{"when the AK/SK signature is wrong answers 401", verify.ResultFail, whyWireMockAKSKWrong},
+		{"when the AK/SK signature is wrong answers an error body with error_code and error_msg", verify.ResultFail, whyWireMockAKSKWrong},
 		{"when the update is sent as the official Go SDK sends it accepts a body that ends with a newline", verify.ResultPass, whyWireMockWire},
 		{"when the update is sent as the official Go SDK sends it accepts Content-Type application/json without a charset", verify.ResultPass, whyWireMockWire},
 		{"when no credentials are sent answers 401", verify.ResultPass, whyWireMockNoCredentials},
@@ -177,6 +211,20 @@ func wiremockExpected() []Expectation {
 		{"when the server fails (Prefer: code=500) answers an error body with error_code and error_msg", verify.ResultPass, whyWireMockFault},
 		{"when the server fails (Prefer: code=500) answers an error_code the vendor uses with 500", verify.ResultPass, whyWireMockFault},
 		{"when the update is read back with GET /v3/jobs/notice/{job_id}/query shows the events the update enabled", verify.ResultWarn, whyWireMockReadBack},
+		{"when requests are generated from the contract answers no request with 5xx", verify.ResultPass, whyWireMockGenNoServerError},
+		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultPass, whyWireMockGenValid},
+		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyWireMockGenTrailing},
+		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultPass, whyWireMockJobID},
+		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultPass, whyWireMockJobID},
+		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultPass, whyWireMockJobID},
+		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultPass, whyWireMockUnknownJob},
+		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyWireMockGenPrecedence},
+		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyWireMockGenForm500},
+		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultPass, whyWireMockInvalidToken},
+		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyWireMockGenMisplaced},
+		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyWireMockAKSKWrong},
+		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultPass, whyWireMockGenAnswers},
+		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyWireMockReadBack},
 	}
 }
 
@@ -248,5 +296,19 @@ func prismProxyExpected() []Expectation {
 		{"when the server fails (Prefer: code=500) answers an error body with error_code and error_msg", verify.ResultPass, whyProxyForwarded},
 		{"when the server fails (Prefer: code=500) answers an error_code the vendor uses with 500", verify.ResultPass, whyProxyForwarded},
 		{"when the update is read back with GET /v3/jobs/notice/{job_id}/query shows the events the update enabled", verify.ResultPass, whyProxyForwarded},
+		{"when requests are generated from the contract answers no request with 5xx", verify.ResultPass, whyProxyForwarded},
+		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultPass, whyProxyForwarded},
+		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyProxyNotJSON},
+		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultPass, whyProxyForwarded},
+		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultPass, whyProxyForwarded},
+		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultPass, whyProxyForwarded},
+		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultPass, whyProxyForwarded},
+		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyProxyGenBeforeAuth},
+		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyProxyGenNotJSONFirst},
+		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultPass, whyProxyForwarded},
+		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultPass, whyProxyForwarded},
+		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyProxyGenReencoded},
+		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyProxyNotJSON},
+		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultPass, whyProxyForwarded},
 	}
 }

@@ -19,6 +19,10 @@ const (
 	WireMockVersion = "3.13.2"
 )
 
+// Seed is the --seed of every run: the generated checks draw the same requests, so
+// their verdicts are as committed.
+const Seed = "1"
+
 // Names of the mocks: each one's key in Mocks and its report's file name, NAME.json.
 const (
 	NamePrism      = "prism"
@@ -64,7 +68,7 @@ func Mocks() []Mock {
 			Name:  NamePrism,
 			Title: "Stoplight Prism " + PrismVersion + ", mock mode",
 			Run:   "`prism mock -h 127.0.0.1 -p PORT fixtures/openapi.yaml` (npm `@stoplight/prism-cli@" + PrismVersion + "`, installed by `npm ci --prefix fixtures/thirdparty`). Prism answers from the document alone: the static examples of `fixtures/openapi.yaml`, its request validation and its security schemes.",
-			Verify: "`noticeconf verify --target http://127.0.0.1:PORT --job-id 48c66c6002964721be537cdc6ce0297b --fault-injection` with " + verifyEnv +
+			Verify: "`noticeconf verify --target http://127.0.0.1:PORT --job-id 48c66c6002964721be537cdc6ce0297b --fault-injection --seed 1` with " + verifyEnv +
 				". `--fault-injection` fits: Prism answers `Prefer: code=500` with the document's 500 example.",
 			PassMore: `Prism knows only the document, so what it fails cannot be configured away in Prism itself:
 
@@ -79,10 +83,12 @@ func Mocks() []Mock {
 			Name:  NameWireMock,
 			Title: "WireMock " + WireMockVersion + " with fixtures/thirdparty/wiremock",
 			Run:   "`java -jar fixtures/thirdparty/node_modules/wiremock/build/wiremock-standalone-" + WireMockVersion + ".jar --port PORT --bind-address 127.0.0.1 --root-dir fixtures/thirdparty/wiremock --disable-banner` (npm `wiremock@" + WireMockVersion + "` bundles the standalone jar; run it with `java -jar` directly, as stopping the npm wrapper leaves Java running). The stub mappings in `fixtures/thirdparty/wiremock/mappings/` answer, by priority: no credentials (01), the demo forbidden token (02), any other token than the demo one (03), `Prefer: code=500` (04), a malformed `job_id` (05), a body failing a JSON schema of the request (06), a well-formed job other than the two demo jobs (07), success (08), the read-back (09), anything else (99, the gateway's 404).",
-			Verify: "`noticeconf verify --target http://127.0.0.1:PORT --job-id 48c66c6002964721be537cdc6ce0297b --fault-injection` with " + verifyEnv +
+			Verify: "`noticeconf verify --target http://127.0.0.1:PORT --job-id 48c66c6002964721be537cdc6ce0297b --fault-injection --seed 1` with " + verifyEnv +
 				". `--fault-injection` fits: stub 04 answers `Prefer: code=500`.",
 			PassMore: `- **The official SDK's decoding.** Change the body of ` + "`08-update-success.json`" + ` to ` + "`\"result\":\"{{request.pathSegments.[3]}}\"`" + ` (the string form) and the SDK decodes it.
-- **AK/SK.** WireMock cannot verify a signature: the token stubs match only requests that carry an ` + "`X-Auth-Token`" + `, so a signed update reaches the success stub whatever its signature, and the wrong-signature checks warn. Only a server that runs the SDK's signer (the reference mock, or a WireMock extension in Java) can pass them.
+- **AK/SK.** WireMock cannot verify a signature: the token stubs match only requests that carry an ` + "`X-Auth-Token`" + `, so a signed update reaches the success stub whatever its signature, and the wrong-signature checks fail (accepting a forged signature is a MUST failure), as does the token sent in an ` + "`Authorization`" + ` header. Only a server that runs the SDK's signer (the reference mock, or a WireMock extension in Java) can pass them.
+- **Bytes after the JSON value.** Stub 06's JSON schema match reads the first JSON value and ignores the rest; a stub with a ` + "`matches`" + ` pattern on the body's end could refuse them.
+- **A form-encoded body.** Sent as ` + "`application/x-www-form-urlencoded`" + `, a body with a ` + "`%`" + ` that is no escape makes Jetty answer 500 before any stub; nothing in the stubs can change that.
 - **The read-back.** Stub 09 answers a fixed body. WireMock's scenarios (` + "`scenarioName`" + `, ` + "`requiredScenarioState`" + `, ` + "`newScenarioState`" + `) can make the query answer what the last update set, one state per combination of events the test uses.`,
 			Expected: wiremockExpected(),
 		},
@@ -90,9 +96,10 @@ func Mocks() []Mock {
 			Name:  NamePrismProxy,
 			Title: "Stoplight Prism " + PrismVersion + ", validation proxy in front of the reference mock",
 			Run:   "`prism proxy fixtures/openapi.yaml http://127.0.0.1:MOCKPORT -h 127.0.0.1 -p PORT` in front of `noticeconf mock --listen 127.0.0.1:0`. Prism forwards every request it can parse to the mock and reports what breaks the document in its log and in the `sl-violations` response header. The whole conformance run through it gets no response violation (`make thirdparty` asserts it); the request violations it reports are the invalid requests the checks send on purpose.",
-			Verify: "`noticeconf verify --target http://127.0.0.1:PORT --job-id 48c66c6002964721be537cdc6ce0297b --fault-injection` with " + verifyEnv +
+			Verify: "`noticeconf verify --target http://127.0.0.1:PORT --job-id 48c66c6002964721be537cdc6ce0297b --fault-injection --seed 1` with " + verifyEnv +
 				". The mock honours `Prefer: code=500`, which Prism forwards.",
-			PassMore: `- **A body that is not JSON.** Prism answers it itself, without forwarding it, with ` + "`{\"error\":{\"code\":\"invalid_json\",...}}`" + `; no option changes that.
+			PassMore: `- **A body that is not JSON.** Prism answers it itself, without forwarding it, with ` + "`{\"error\":{\"code\":\"invalid_json\",...}}`" + `; no option changes that. It does so before the mock sees the credentials, so the generated precedence checks fail through it.
+- **A body changed after signing.** Prism re-encodes the JSON body it forwards, so whitespace added after an AK/SK signature is gone by the time the mock checks it: the signature verifies. Send signed requests to the mock directly.
 - **The official SDK's decoding.** Run the mock with ` + "`noticeconf mock --result-style string`" + `.
 - **The 200 body.** Prism checks every answer against ` + "`fixtures/openapi.yaml`" + `, the 200 envelope included. Its validator does not compile a schema that puts ` + "`nullable: true`" + ` beside a ` + "`oneOf`" + ` with no ` + "`type`" + ` and then silently checks nothing, so the document writes ` + "`result`" + ` as ` + "`oneOf: [{type: string, nullable: true}, {$ref: JobRef}]`" + `, which kin-openapi reads the same way.`,
 			Expected: prismProxyExpected(),

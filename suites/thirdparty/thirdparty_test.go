@@ -173,7 +173,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 
 // runVerify starts `noticeconf verify` against target with the demo profile's
 // credentials (in the environment, as secrets would be) and the flags that fit every
-// mock here: the demo job, and fault injection (Prism's `Prefer: code=500`).
+// mock here: the demo job, fault injection (Prism's `Prefer: code=500`), and the
+// seed the committed verdicts of the generated checks were got with.
 func runVerify(bin, dir, name, target, report string) *gexec.Session {
 	GinkgoHelper()
 	return startProcess("verify "+name, dir, []string{
@@ -181,7 +182,7 @@ func runVerify(bin, dir, name, target, report string) *gexec.Session {
 		"NOTICECONF_FORBIDDEN_TOKEN=" + demoForbiddenToken,
 		"NOTICECONF_AK=" + demoAK,
 		"NOTICECONF_SK=" + demoSK,
-	}, bin, "verify", "--target", target, "--job-id", demoJob, "--fault-injection", "--json-report", report)
+	}, bin, "verify", "--target", target, "--job-id", demoJob, "--fault-injection", "--seed", thirdparty.Seed, "--json-report", report)
 }
 
 // violationRecorder is a reverse proxy to target that records the sl-violations

@@ -1,0 +1,766 @@
+package suites
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
+	"pgregory.net/rapid"
+
+	"github.com/noticeconf/noticeconf/internal/contract"
+)
+
+// The generators of the generated checks. Each draws requests from the contract:
+// the fields, their types and which are required come from the OpenAPI document's
+// UpdateNoticeRequestBody (read through internal/contract), the values the vendor
+// documents from the contract's lists, the job id from the document's pattern.
+// Their names are the contract's terms.
+
+// probe is one generated request and what the contract says of it.
+type probe struct {
+	rq request
+	// drawn says in words what was generated ("a valid update: ..."), as failure
+	// messages show it.
+	drawn string
+	// open, if not empty, says why the contract leaves the request's acceptance
+	// open (200 or a documented 400): a value the vendor does not document.
+	open []string
+	// jobIs says which kind of job id a request of any shape addresses.
+	jobIs string
+}
+
+// bodySchema is what the generators read of the document's request body schema.
+type bodySchema struct {
+	// fields are the body's properties, in the document's order.
+	fields []field
+}
+
+// field is one property of the request body.
+type field struct {
+	name     string
+	required bool
+	// types are the JSON types the document allows ("string", "array", "boolean").
+	types []string
+	// items is the type of an array's elements.
+	items string
+}
+
+// allows reports whether the document allows JSON type typ for f.
+func (f field) allows(typ string) bool { return slices.Contains(f.types, typ) }
+
+// readBodySchema reads UpdateNoticeRequestBody from the contract.
+func readBodySchema(c *contract.Contract) (bodySchema, error) {
+	ref := c.Doc().Components.Schemas["UpdateNoticeRequestBody"]
+	if ref == nil || ref.Value == nil {
+		return bodySchema{}, fmt.Errorf("the OpenAPI document has no UpdateNoticeRequestBody schema")
+	}
+	sc := ref.Value
+	names := make([]string, 0, len(sc.Properties))
+	for name := range sc.Properties {
+		names = append(names, name)
+	}
+	// Required fields first, then the others, each group sorted: a stable order
+	// for a map that has none.
+	slices.SortFunc(names, func(a, b string) int {
+		ra, rb := slices.Contains(sc.Required, a), slices.Contains(sc.Required, b)
+		switch {
+		case ra && !rb:
+			return -1
+		case rb && !ra:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	var bs bodySchema
+	for _, name := range names {
+		p := sc.Properties[name].Value
+		f := field{name: name, required: slices.Contains(sc.Required, name), types: typesOf(p)}
+		if len(f.types) == 0 {
+			return bs, fmt.Errorf("UpdateNoticeRequestBody.%s: no type in the OpenAPI document", name)
+		}
+		if f.allows("array") {
+			if p.Items == nil || p.Items.Value == nil || len(typesOf(p.Items.Value)) != 1 {
+				return bs, fmt.Errorf("UpdateNoticeRequestBody.%s: an array without one item type", name)
+			}
+			f.items = typesOf(p.Items.Value)[0]
+		}
+		bs.fields = append(bs.fields, f)
+	}
+	return bs, nil
+}
+
+// typesOf returns the JSON types a schema allows: its type, or its anyOf's.
+func typesOf(s *openapi3.Schema) []string {
+	if s.Type != nil && len(*s.Type) > 0 {
+		return slices.Clone([]string(*s.Type))
+	}
+	var out []string
+	for _, alt := range s.AnyOf {
+		if alt.Value != nil {
+			out = append(out, typesOf(alt.Value)...)
+		}
+	}
+	return out
+}
+
+// member is one key and value of a generated JSON object.
+type member struct {
+	key string
+	// value is a string, bool, float64, nil, []any, or rawJSON.
+	value any
+}
+
+// rawJSON is a value written as is.
+type rawJSON string
+
+// documentedString draws one of the documented values or, less often, any string:
+// another case of a documented one, other words, non-ASCII. It reports whether the
+// value is documented.
+func documentedString(documented []string) *rapid.Generator[docString] {
+	return rapid.Custom(func(t *rapid.T) docString {
+		switch rapid.IntRange(0, 3).Draw(t, "kind") {
+		case 0, 1:
+			return docString{rapid.SampledFrom(documented).Draw(t, "documented"), true}
+		case 2:
+			v := rapid.SampledFrom(documented).Draw(t, "documented")
+			return docString{strings.ToLower(v), slices.Contains(documented, strings.ToLower(v))}
+		default:
+			v := rapid.String().Draw(t, "string")
+			return docString{v, slices.Contains(documented, v)}
+		}
+	})
+}
+
+// docString is a drawn string and whether the vendor documents it.
+type docString struct {
+	s          string
+	documented bool
+}
+
+// validUpdate draws a body the contract accepts: the mandatory fields with any
+// strings (mostly the documented values) and 0 to 5 event names, the optional
+// fields present or absent with their documented types. It returns the members and
+// why the contract leaves the acceptance open, if it does.
+func validUpdate(bs bodySchema) *rapid.Generator[validBodyDraw] {
+	return rapid.Custom(func(t *rapid.T) validBodyDraw {
+		var d validBodyDraw
+		for _, f := range bs.fields {
+			if !f.required && !rapid.Bool().Draw(t, f.name+" present") {
+				continue
+			}
+			switch {
+			case f.name == "notice_type" && f.allows("string"):
+				v := documentedString(contract.NoticeTypes()).Draw(t, f.name)
+				if !v.documented {
+					d.open = append(d.open, fmt.Sprintf("notice_type %s is not a value the vendor documents", quote(v.s)))
+				}
+				d.members = append(d.members, member{f.name, v.s})
+			case f.allows("array"):
+				vs := rapid.SliceOfN(documentedString(contract.EventTypes()), 0, len(contract.EventTypes())).Draw(t, f.name)
+				arr := make([]any, len(vs))
+				seen := map[string]bool{}
+				for i, v := range vs {
+					arr[i] = v.s
+					if !v.documented {
+						d.open = append(d.open, fmt.Sprintf("the event name %s is not one the vendor documents", quote(v.s)))
+					}
+					if seen[v.s] {
+						d.open = append(d.open, fmt.Sprintf("the event name %s is there twice", quote(v.s)))
+					}
+					seen[v.s] = true
+				}
+				if len(vs) == 0 {
+					d.open = append(d.open, "the event list is empty")
+				}
+				d.members = append(d.members, member{f.name, arr})
+			case !f.required && rapid.IntRange(0, 9).Draw(t, f.name+" null") == 9: // shrinks to not null
+				d.open = append(d.open, fmt.Sprintf("the optional %s is null", f.name))
+				d.members = append(d.members, member{f.name, nil})
+			case f.allows("boolean") && rapid.Bool().Draw(t, f.name+" boolean"):
+				d.members = append(d.members, member{f.name, rapid.Bool().Draw(t, f.name)})
+			case f.allows("boolean"): // a string, as the SDK sends it
+				v := rapid.SampledFrom([]string{"true", "false", "on", ""}).Draw(t, f.name)
+				if v != "true" && v != "false" {
+					d.open = append(d.open, fmt.Sprintf("%s %s is neither \"true\" nor \"false\"", f.name, quote(v)))
+				}
+				d.members = append(d.members, member{f.name, v})
+			case f.allows("string"):
+				d.members = append(d.members, member{f.name, rapid.String().Draw(t, f.name)})
+			}
+		}
+		return d
+	})
+}
+
+// validBodyDraw is a drawn valid body.
+type validBodyDraw struct {
+	members []member
+	open    []string
+}
+
+// jsonTypes are the JSON types a wrong-type value is drawn from.
+var jsonTypes = []string{"null", "boolean", "number", "string", "array", "object"}
+
+// valueOfType draws a JSON value of type typ.
+func valueOfType(t *rapid.T, typ string) any {
+	switch typ {
+	case "null":
+		return nil
+	case "boolean":
+		return rapid.Bool().Draw(t, "bool")
+	case "number":
+		return float64(rapid.IntRange(-1000, 1000).Draw(t, "number"))
+	case "string":
+		return rapid.StringN(0, 8, -1).Draw(t, "string")
+	case "array":
+		return []any{}
+	default:
+		return rawJSON(rapid.SampledFrom([]string{`{}`, `{"url":"https://example.com/hook"}`}).Draw(t, "object"))
+	}
+}
+
+// invalidUpdate draws a body the contract rejects, and says why: each mandatory
+// field missing, renamed (another case) or of each wrong JSON type (null
+// included); an element of a wrong type; a value that is not one JSON text
+// (trailing bytes, cut short); an empty body.
+func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
+	var required, typed []field
+	for _, f := range bs.fields {
+		if f.required {
+			required = append(required, f)
+		}
+		// An optional field with one type (param_config) refuses the others; one
+		// that allows several (send_switch) is left open by the contract.
+		if f.required || len(f.types) == 1 {
+			typed = append(typed, f)
+		}
+	}
+	return rapid.Custom(func(t *rapid.T) invalidBodyDraw {
+		base := validUpdate(bs).Draw(t, "valid body")
+		ms := base.members
+		switch rapid.IntRange(0, 7).Draw(t, "defect") {
+		case 0: // a mandatory field missing
+			f := rapid.SampledFrom(required).Draw(t, "missing field")
+			return invalidBodyDraw{members: without(ms, f.name), why: fmt.Sprintf("the mandatory %s is missing", f.name)}
+		case 1: // a mandatory field renamed: key names are case-sensitive
+			f := rapid.SampledFrom(required).Draw(t, "renamed field")
+			renamed := recase(t, f.name)
+			out := without(ms, f.name)
+			out = append(out, member{renamed, valueOf(ms, f.name)})
+			return invalidBodyDraw{members: out, why: fmt.Sprintf("the mandatory %s is sent as %s (key names are case-sensitive)", f.name, renamed)}
+		case 7: // a mandatory field null: not absent, the wrong type
+			f := rapid.SampledFrom(required).Draw(t, "null field")
+			return invalidBodyDraw{members: with(without(ms, f.name), f.name, nil), why: fmt.Sprintf("the mandatory %s is null", f.name)}
+		case 2, 3: // a field of a wrong type
+			f := rapid.SampledFrom(typed).Draw(t, "mistyped field")
+			var wrong []string
+			for _, typ := range jsonTypes {
+				if !f.allows(typ) && (f.required || typ != "null") {
+					wrong = append(wrong, typ)
+				}
+			}
+			typ := rapid.SampledFrom(wrong).Draw(t, "wrong type")
+			v := valueOfType(t, typ)
+			return invalidBodyDraw{members: with(without(ms, f.name), f.name, v), why: fmt.Sprintf("%s is a %s, not %s", f.name, typ, strings.Join(f.types, " or "))}
+		case 4: // an element of a wrong type
+			var arrays []field
+			for _, f := range typed {
+				if f.allows("array") {
+					arrays = append(arrays, f)
+				}
+			}
+			f := rapid.SampledFrom(arrays).Draw(t, "array")
+			var wrong []string
+			for _, typ := range jsonTypes {
+				if typ != f.items {
+					wrong = append(wrong, typ)
+				}
+			}
+			typ := "null" // half the time: the element most often sent by mistake
+			if rapid.Bool().Draw(t, "not null") {
+				typ = rapid.SampledFrom(wrong).Draw(t, "wrong element type")
+			}
+			arr, _ := valueOf(ms, f.name).([]any)
+			arr = slices.Clone(arr)
+			at := rapid.IntRange(0, len(arr)).Draw(t, "at")
+			arr = slices.Insert(arr, at, valueOfType(t, typ))
+			return invalidBodyDraw{members: with(without(ms, f.name), f.name, arr), why: fmt.Sprintf("element %d of %s is a %s, not a %s", at, f.name, typ, f.items)}
+		case 5: // not one JSON text: bytes after the value
+			garbage := rapid.SampledFrom([]string{"x", "}", "]", ",", "{}", "1", `"a"`, "null", "\x00"}).Draw(t, "trailing bytes")
+			return invalidBodyDraw{members: ms, suffix: garbage, why: fmt.Sprintf("the JSON value is followed by %s (not one JSON text)", quote(garbage))}
+		default: // not JSON: cut short, or empty
+			return invalidBodyDraw{members: ms, cut: true, why: "the body is not JSON (cut short, or empty)"}
+		}
+	})
+}
+
+// invalidBodyDraw is a drawn invalid body.
+type invalidBodyDraw struct {
+	members []member
+	// suffix is written after the JSON text.
+	suffix string
+	// cut, if set, cuts the written body short (down to nothing).
+	cut bool
+	why string
+}
+
+func without(ms []member, key string) []member {
+	return slices.DeleteFunc(slices.Clone(ms), func(m member) bool { return m.key == key })
+}
+
+func with(ms []member, key string, v any) []member { return append(ms, member{key, v}) }
+
+func valueOf(ms []member, key string) any {
+	for _, m := range ms {
+		if m.key == key {
+			return m.value
+		}
+	}
+	return nil
+}
+
+// recase draws another spelling of name that differs in the case of a letter.
+func recase(t *rapid.T, name string) string {
+	rs := []rune(name)
+	var letters []int
+	for i, r := range rs {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			letters = append(letters, i)
+		}
+	}
+	i := rapid.SampledFrom(letters).Draw(t, "letter")
+	if rs[i] >= 'a' {
+		rs[i] -= 'a' - 'A'
+	} else {
+		rs[i] += 'a' - 'A'
+	}
+	return string(rs)
+}
+
+// spelling is how a body is written: the JSON text (RFC 8259) allows whitespace
+// between tokens, any key order and \u escapes, all the same body.
+type spelling struct {
+	// space draws the whitespace before or after a token.
+	space func() string
+	// escape reports whether to write a rune as a \u escape.
+	escape func() bool
+}
+
+// jsonSpelling draws a spelling: compact, the SDK's, pretty-printed, or whitespace
+// and escapes drawn token by token.
+func jsonSpelling(t *rapid.T) spelling {
+	none := func() string { return "" }
+	never := func() bool { return false }
+	switch rapid.IntRange(0, 3).Draw(t, "spelling") {
+	case 0:
+		return spelling{none, never}
+	case 1:
+		return spelling{func() string { return " " }, never}
+	case 2:
+		return spelling{func() string { return "\n  " }, never}
+	default:
+		ws := rapid.SampledFrom([]string{"", " ", "\n", "\t", "\r\n", "  \n\t"})
+		return spelling{
+			func() string { return ws.Draw(t, "whitespace") },
+			func() bool { return rapid.IntRange(0, 3).Draw(t, "escape") == 3 }, // shrinks to no escape
+		}
+	}
+}
+
+// write writes members as a JSON object in spelling sp.
+func (sp spelling) write(b *strings.Builder, ms []member) {
+	b.WriteString(sp.space())
+	b.WriteByte('{')
+	for i, m := range ms {
+		if i > 0 {
+			b.WriteString(sp.space())
+			b.WriteByte(',')
+		}
+		b.WriteString(sp.space())
+		sp.writeString(b, m.key)
+		b.WriteString(sp.space())
+		b.WriteByte(':')
+		b.WriteString(sp.space())
+		sp.writeValue(b, m.value)
+	}
+	b.WriteString(sp.space())
+	b.WriteByte('}')
+	b.WriteString(sp.space())
+}
+
+func (sp spelling) writeValue(b *strings.Builder, v any) {
+	switch v := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+	case float64:
+		b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+	case string:
+		sp.writeString(b, v)
+	case rawJSON:
+		b.WriteString(string(v))
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+				b.WriteString(sp.space())
+			}
+			sp.writeValue(b, e)
+		}
+		b.WriteByte(']')
+	default:
+		panic(fmt.Sprintf("suites: no JSON spelling of %T", v))
+	}
+}
+
+// writeString writes s as a JSON string, some runes as \u escapes.
+func (sp spelling) writeString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case sp.escape():
+			if r > 0xFFFF {
+				r1, r2 := utf16.EncodeRune(r)
+				fmt.Fprintf(b, `\u%04x\u%04X`, r1, r2)
+			} else {
+				fmt.Fprintf(b, `\u%04X`, r)
+			}
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == utf8.RuneError:
+			fmt.Fprintf(b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+}
+
+// jsonContentType draws a spelling of Content-Type application/json: any case, with
+// or without parameters (RFC 9110: the type, subtype and parameter names are case
+// insensitive, and whitespace may surround ";").
+func jsonContentType(t *rapid.T) string {
+	mt := "application/json"
+	if rapid.Bool().Draw(t, "recase media type") {
+		rs := []byte(mt)
+		for i := range rs {
+			if rs[i] >= 'a' && rs[i] <= 'z' && rapid.Bool().Draw(t, "upper") {
+				rs[i] -= 'a' - 'A'
+			}
+		}
+		mt = string(rs)
+	}
+	params := rapid.SliceOfN(rapid.SampledFrom([]string{
+		"charset=utf-8", "charset=UTF-8", `Charset="UTF-8"`, `charset="utf-8"`, "CHARSET=utf-8",
+	}), 0, 1).Draw(t, "parameters")
+	sep := rapid.SampledFrom([]string{";", "; ", " ; ", " ;"})
+	for _, p := range params {
+		mt += sep.Draw(t, "separator") + p
+	}
+	return mt
+}
+
+// wellFormedJobID draws an id of the contract's pattern that is not the target's job.
+func (t Target) wellFormedJobID() *rapid.Generator[string] {
+	return rapid.StringMatching(t.Contract.JobIDPattern()).Filter(func(id string) bool {
+		return id != t.JobID && t.Contract.ValidJobID(id)
+	})
+}
+
+// pathSafe are the characters other than letters and digits that stay inside one
+// path segment (RFC 3986 unreserved and sub-delims, ':' and '@'), so that a
+// malformed id still addresses the update endpoint.
+const pathSafe = "-._~!$&'()*+,;=:@"
+
+// malformedJobID draws an id outside "32 letters and digits": another length, or
+// 32 characters one of which is neither a letter nor a digit. It says which.
+func malformedJobID() *rapid.Generator[[2]string] {
+	alnum := rapid.RuneFrom([]rune("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+	return rapid.Custom(func(t *rapid.T) [2]string {
+		if rapid.Bool().Draw(t, "wrong length") {
+			n := rapid.SampledFrom([]int{31, 33, 1, 16, 64}).Draw(t, "length")
+			id := rapid.StringOfN(alnum, n, n, -1).Draw(t, "id")
+			return [2]string{id, fmt.Sprintf("%d characters, not 32", n)}
+		}
+		id := []rune(rapid.StringOfN(alnum, 32, 32, -1).Draw(t, "id"))
+		at := rapid.IntRange(0, 31).Draw(t, "at")
+		c := rapid.SampledFrom([]rune(pathSafe)).Draw(t, "character")
+		id[at] = c
+		s := string(id)
+		if s == "." || s == ".." {
+			s += "0"
+		}
+		return [2]string{s, fmt.Sprintf("character %d is %q, neither a letter nor a digit", at, c)}
+	})
+}
+
+// upperCaseJobID draws an id of 32 letters and digits with at least one upper-case
+// letter: outside the document's ^[0-9a-z]{32}$, inside the page's "32 letters and
+// digits". The contract leaves it open: 200, 400 or 404.
+func (t Target) upperCaseJobID() *rapid.Generator[string] {
+	return rapid.Custom(func(rt *rapid.T) string {
+		id := []byte(rapid.StringMatching(t.Contract.JobIDPattern()).Draw(rt, "id"))
+		if rapid.Bool().Draw(rt, "the job's own id") && len(t.JobID) == 32 {
+			id = []byte(t.JobID)
+		}
+		at := rapid.IntRange(0, 31).Draw(rt, "at")
+		id[at] = rapid.ByteRange('A', 'Z').Draw(rt, "letter")
+		return string(id)
+	})
+}
+
+// spellBody writes a drawn body in a drawn spelling and key order, the SDK's
+// trailing newline sometimes added.
+func spellBody(t *rapid.T, ms []member) []byte {
+	ms = rapid.Permutation(ms).Draw(t, "key order")
+	sp := jsonSpelling(t)
+	var b strings.Builder
+	sp.write(&b, ms)
+	if rapid.Bool().Draw(t, "trailing newline") {
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
+
+// quote writes s as JSON, for messages.
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// validUpdateProbe draws a valid update of the target's job, in any spelling and
+// with any JSON Content-Type.
+func (s *specs) validUpdateProbe() *rapid.Generator[probe] {
+	return rapid.Custom(func(t *rapid.T) probe {
+		d := validUpdate(s.bs).Draw(t, "body")
+		ct := jsonContentType(t)
+		rq := update(s.t.JobID, "")
+		rq.body = spellBody(t, d.members)
+		rq.header.Set("Content-Type", ct)
+		return probe{rq: rq, drawn: "a valid update with Content-Type " + quote(ct), open: d.open}
+	})
+}
+
+// invalidUpdateProbe draws an invalid update of the target's job.
+func (s *specs) invalidUpdateProbe() *rapid.Generator[probe] {
+	return rapid.Custom(func(t *rapid.T) probe {
+		d := invalidUpdate(s.bs).Draw(t, "body")
+		b := spellBody(t, d.members)
+		switch {
+		case d.cut:
+			b = b[:rapid.IntRange(0, len(strings.TrimSpace(string(b)))-1).Draw(t, "cut at")]
+		case d.suffix != "":
+			b = append(b, d.suffix...)
+		}
+		rq := update(s.t.JobID, "")
+		rq.body = b
+		rq.header.Set("Content-Type", jsonContentType(t))
+		return probe{rq: rq, drawn: "an invalid update: " + d.why}
+	})
+}
+
+// anyBody draws a body valid or not, with any Content-Type or none.
+func (s *specs) anyBody(t *rapid.T) ([]byte, string) {
+	var b []byte
+	if rapid.Bool().Draw(t, "valid body") {
+		b = spellBody(t, validUpdate(s.bs).Draw(t, "body").members)
+	} else {
+		b = s.invalidUpdateProbe().Draw(t, "invalid").rq.body
+	}
+	ct := rapid.SampledFrom([]string{"json", "none", "text/plain", "application/x-www-form-urlencoded"}).Draw(t, "content type")
+	if ct == "json" {
+		ct = jsonContentType(t)
+	}
+	if ct == "none" {
+		ct = ""
+	}
+	return b, ct
+}
+
+// anyJobID draws the job's id, a well-formed id of no job, a malformed one, or an
+// upper-case one.
+func (s *specs) anyJobID(t *rapid.T) (string, string) {
+	switch rapid.IntRange(0, 3).Draw(t, "job id kind") {
+	case 0:
+		return s.t.JobID, "the job's id"
+	case 1:
+		return s.t.wellFormedJobID().Draw(t, "missing job"), "a well-formed id of no job"
+	case 2:
+		m := malformedJobID().Draw(t, "malformed")
+		return m[0], "a malformed id (" + m[1] + ")"
+	default:
+		return s.t.upperCaseJobID().Draw(t, "upper-case"), "an upper-case id"
+	}
+}
+
+// setContentType sets or removes rq's Content-Type.
+func setContentType(rq *request, ct string) {
+	if ct == "" {
+		rq.header.Del("Content-Type")
+		return
+	}
+	rq.header.Set("Content-Type", ct)
+}
+
+// wrongCredential is a credential that must authenticate nothing: none, a token no
+// one issued, the valid token with a byte changed, added or removed, or the valid
+// token anywhere but X-Auth-Token.
+type wrongCredential struct {
+	what   string
+	tamper func(r *http.Request, body []byte) []byte
+	secret []derived
+}
+
+// wrongToken draws a token that differs from the valid one: a byte changed, added or
+// removed, its case changed.
+func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
+	return rapid.Custom(func(rt *rapid.T) wrongCredential {
+		tok := t.Token
+		n := len(tok)
+		env := EnvToken
+		var v, shell, what string
+		switch rapid.IntRange(0, 3).Draw(rt, "change") {
+		case 0: // a byte changed
+			i := position(n-1).Draw(rt, "at")
+			c := tokenByte.Filter(func(c byte) bool { return c != tok[i] }).Draw(rt, "byte")
+			v = tok[:i] + string(c) + tok[i+1:]
+			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i+1)
+			what = fmt.Sprintf("the token with byte %d changed", i)
+		case 1: // a byte added
+			i := position(n).Draw(rt, "at")
+			c := tokenByte.Draw(rt, "byte")
+			v = tok[:i] + string(c) + tok[i:]
+			shell = fmt.Sprintf("${%s:0:%d}%s${%s:%d}", env, i, shellLiteral(string(c)), env, i)
+			what = fmt.Sprintf("the token with a byte added at %d", i)
+		case 2: // a byte removed
+			i := position(n-1).Draw(rt, "at")
+			v = tok[:i] + tok[i+1:]
+			shell = fmt.Sprintf("${%s:0:%d}${%s:%d}", env, i, env, i+1)
+			what = fmt.Sprintf("the token with byte %d removed", i)
+		default: // another case
+			up, low := strings.ToUpper(tok), strings.ToLower(tok)
+			v, shell, what = up, "${"+env+"^^}", "the token in upper case"
+			if up == tok {
+				v, shell, what = low, "${"+env+",,}", "the token in lower case"
+			}
+		}
+		if v == tok || v == t.ForbiddenToken {
+			rt.Skip("the change gave a valid token back") // the token has no letter to change the case of
+		}
+		return wrongCredential{
+			what:   what,
+			tamper: func(r *http.Request, b []byte) []byte { r.Header.Set(contract.HeaderAuthToken, v); return b },
+			secret: []derived{{v, shell}},
+		}
+	})
+}
+
+// tokenByte draws a byte a token is made of (and a shell writes as itself).
+var tokenByte = rapid.SampledFrom([]byte("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_."))
+
+// position draws a position from 0 to last, the ends as often as the rest
+// together: where comparisons that skip a byte go wrong.
+func position(last int) *rapid.Generator[int] {
+	return rapid.OneOf(rapid.Just(0), rapid.Just(last), rapid.IntRange(0, last))
+}
+
+// shellLiteral writes s for inside a double-quoted shell word.
+func shellLiteral(s string) string {
+	q := shellWord(s, nil)
+	return q[1 : len(q)-1]
+}
+
+// misplacedToken draws the valid token anywhere but X-Auth-Token: a query
+// parameter, a cookie, another header.
+func (t Target) misplacedToken() *rapid.Generator[wrongCredential] {
+	return rapid.Custom(func(rt *rapid.T) wrongCredential {
+		tok := t.Token
+		// The token as a query parameter's value is escaped: that form is secret too.
+		escaped := []derived{{url.QueryEscape(tok), "${" + EnvToken + "}"}}
+		switch rapid.IntRange(0, 2).Draw(rt, "where") {
+		case 0:
+			name := rapid.SampledFrom([]string{"X-Auth-Token", "x-auth-token", "token", "access_token", "auth_token"}).Draw(rt, "query parameter")
+			return wrongCredential{what: "the token in the query parameter " + name, secret: escaped, tamper: func(r *http.Request, b []byte) []byte {
+				q := r.URL.Query()
+				q.Set(name, tok)
+				r.URL.RawQuery = q.Encode()
+				return b
+			}}
+		case 1:
+			name := rapid.SampledFrom([]string{"X-Auth-Token", "token", "auth_token"}).Draw(rt, "cookie")
+			return wrongCredential{what: "the token in the cookie " + name, tamper: func(r *http.Request, b []byte) []byte {
+				r.AddCookie(&http.Cookie{Name: name, Value: tok})
+				return b
+			}}
+		default:
+			h := rapid.SampledFrom([]string{"Authorization: Bearer ", "Authorization: ", "X-Subject-Token: ", "X-Token: ", "Auth-Token: ", "X-Auth-Token-Id: "}).Draw(rt, "header")
+			name, prefix, _ := strings.Cut(h, ": ")
+			return wrongCredential{what: "the token in the header " + name, tamper: func(r *http.Request, b []byte) []byte {
+				r.Header.Set(name, prefix+tok)
+				return b
+			}}
+		}
+	})
+}
+
+// tamperedSignature draws a change made to an AK/SK-signed request after signing:
+// the signature, X-Sdk-Date, SignedHeaders, or the body.
+func tamperedSignature() *rapid.Generator[wrongCredential] {
+	return rapid.Custom(func(rt *rapid.T) wrongCredential {
+		switch rapid.IntRange(0, 3).Draw(rt, "tampering") {
+		case 0:
+			at := rapid.IntRange(0, 63).Draw(rt, "hex digit")
+			return wrongCredential{what: fmt.Sprintf("digit %d of the signature changed", at), tamper: func(r *http.Request, b []byte) []byte {
+				a := r.Header.Get(contract.HeaderAuthorization)
+				i := strings.Index(a, "Signature=")
+				if i < 0 {
+					return b
+				}
+				j := min(i+len("Signature=")+at, len(a)-1)
+				c := byte('0')
+				if a[j] == '0' {
+					c = '1'
+				}
+				r.Header.Set(contract.HeaderAuthorization, a[:j]+string(c)+a[j+1:])
+				return b
+			}}
+		case 1:
+			shift := rapid.SampledFrom([]int{1, -1, 60, 3600, -86400}).Draw(rt, "seconds")
+			return wrongCredential{what: fmt.Sprintf("X-Sdk-Date moved by %d s after signing", shift), tamper: func(r *http.Request, b []byte) []byte {
+				if d, err := time.Parse(signer.BasicDateFormat, r.Header.Get(contract.HeaderSdkDate)); err == nil {
+					r.Header.Set(contract.HeaderSdkDate, d.Add(time.Duration(shift)*time.Second).Format(signer.BasicDateFormat))
+				}
+				return b
+			}}
+		case 2:
+			sh := rapid.SampledFrom([]string{"host", "x-sdk-date;host", "content-type;x-sdk-date", "x-project-id;x-sdk-date"}).Draw(rt, "signed headers")
+			return wrongCredential{what: fmt.Sprintf("SignedHeaders changed to %q after signing", sh), tamper: func(r *http.Request, b []byte) []byte {
+				a := r.Header.Get(contract.HeaderAuthorization)
+				i := strings.Index(a, "SignedHeaders=")
+				j := strings.Index(a[max(i, 0):], ",")
+				if i < 0 || j < 0 {
+					return b
+				}
+				r.Header.Set(contract.HeaderAuthorization, a[:i]+"SignedHeaders="+sh+a[i+j:])
+				return b
+			}}
+		default:
+			extra := rapid.SampledFrom([]string{" ", "\n", "{}"}).Draw(rt, "appended")
+			return wrongCredential{what: fmt.Sprintf("%s appended to the body after signing", quote(extra)), tamper: func(r *http.Request, b []byte) []byte {
+				return append(slices.Clone(b), extra...)
+			}}
+		}
+	})
+}
