@@ -114,6 +114,9 @@ type Config struct {
 	// ResponseHeaderTimeout is how long the proxy waits for the upstream's response
 	// headers before it answers 504 itself. If zero, DefaultResponseHeaderTimeout.
 	ResponseHeaderTimeout time.Duration
+	// WrapCassetteFile, if not nil, wraps the cassette file the proxy writes through
+	// (see cassette.WriterOptions.WrapFile): a fault injector for tests.
+	WrapCassetteFile func(cassette.Sink) cassette.Sink
 	// Logger receives one line per interaction and the proxy's warnings. If nil,
 	// nothing is logged.
 	Logger *slog.Logger
@@ -208,8 +211,11 @@ func New(cfg Config) (*Proxy, error) {
 			mode = cassette.Overwrite
 		}
 	}
-	wopts := cassette.WriterOptions{SyncBehind: !cfg.FsyncBeforeResponse}
+	wopts := cassette.WriterOptions{SyncBehind: !cfg.FsyncBeforeResponse, WrapFile: cfg.WrapCassetteFile}
 	if p.writer, err = cassette.OpenWriterWith(cfg.Cassette, mode, wopts); err != nil {
+		if errors.Is(err, cassette.ErrLocked) {
+			return nil, fmt.Errorf("proxy: %w", err)
+		}
 		if errors.Is(err, cassette.ErrExists) {
 			return nil, fmt.Errorf("proxy: %w; use --mode append to add to it or --force to overwrite it", err)
 		}

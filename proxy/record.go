@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
@@ -90,12 +91,25 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	p.redactor.Interaction(it)
 	id, err := p.writer.Append(it)
 	if err != nil {
-		p.noteErr(err)
-		p.log.Error("interaction not recorded", "method", req.Method, "path", req.URL.Path, "err", err)
-		id = -1
+		return p.notRecorded(req, resp, start, err)
 	}
 	p.logInteraction(req, resp.StatusCode, time.Since(start), id)
 	return resp
+}
+
+// notRecorded is the answer to an interaction the cassette could not take (a full
+// disk, an I/O error): 507 or 500 from the proxy itself instead of the upstream's
+// answer, so that no client is answered for an interaction the cassette lacks.
+func (p *Proxy) notRecorded(req *http.Request, resp *http.Response, start time.Time, err error) *http.Response {
+	p.noteErr(err)
+	p.log.Error("interaction not recorded: its answer is withheld from the client", "method", req.Method, "path", req.URL.Path, "upstream_status", resp.StatusCode, "err", err)
+	status := http.StatusInternalServerError
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		status = http.StatusInsufficientStorage
+	}
+	out := errorResponse(req, status, fmt.Sprintf("the interaction could not be written to the cassette, so the upstream's answer (%d) is not passed on: %v", resp.StatusCode, err))
+	p.logInteraction(req, out.StatusCode, time.Since(start), -1)
+	return out
 }
 
 // logInteraction writes the one line per interaction. It names the path only: the

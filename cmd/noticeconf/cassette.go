@@ -49,6 +49,9 @@ a file cannot be read or parsed.`,
 			if err != nil {
 				return usageErr(err)
 			}
+			for _, w := range r.Warnings {
+				e.log.Warn(w)
+			}
 			for _, f := range r.Findings {
 				fmt.Fprintln(e.stdout, f)
 			}
@@ -72,4 +75,14 @@ a file cannot be read or parsed.`,
 	}
 	cmd.Flags().StringArrayVar(&patterns, "pattern", nil, "regular expression that also counts as a secret (repeatable)")
 	return cmd
+}
+
+// warnLoaded logs what the loader left out of the cassettes it loaded (a torn last
+// interaction), so that no reader drops an interaction silently.
+func warnLoaded(e *env, files []*cassette.File) {
+	for _, f := range files {
+		for _, w := range f.Warnings {
+			e.log.Warn(w)
+		}
+	}
 }

@@ -50,6 +50,7 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(err)
 			}
+			warnLoaded(e, files)
 			h, err := replay.New(files, replay.Options{Latency: lat, Logger: e.log})
 			if err != nil {
 				return usageErr(err)

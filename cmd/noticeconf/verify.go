@@ -26,6 +26,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
+		warnLoaded(e, files)
 		return replay.New(files, replay.Options{Logger: e.log})
 	}
 	cmd := &cobra.Command{

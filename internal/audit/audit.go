@@ -62,6 +62,9 @@ type Report struct {
 	// Provenance are the cassettes without a valid provenance file (see package
 	// provenance), one finding each, with Interaction -1 and Field "provenance".
 	Provenance []Finding
+	// Warnings say what the loader left out of a cassette it still read (a last
+	// interaction torn by a crash; see cassette.File.Warnings).
+	Warnings []string
 }
 
 type rule struct {
@@ -93,14 +96,15 @@ func Paths(paths []string, o Options) (Report, error) {
 			return r, err
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			data, err := cassette.ReadFile(f)
 			if err != nil {
 				return r, fmt.Errorf("audit: %w", err)
 			}
-			findings, n, err := File(f, data, o)
+			findings, n, warnings, err := file(f, data, o)
 			if err != nil {
 				return r, err
 			}
+			r.Warnings = append(r.Warnings, warnings...)
 			r.Files = append(r.Files, f)
 			r.Interactions += n
 			r.Findings = append(r.Findings, findings...)
@@ -140,9 +144,15 @@ func cassetteFiles(p string) ([]string, error) {
 // File audits one cassette's bytes; name is used in the findings. It returns the
 // findings and the number of interactions.
 func File(name string, data []byte, o Options) ([]Finding, int, error) {
+	findings, n, _, err := file(name, data, o)
+	return findings, n, err
+}
+
+// file is File, with the loader's warnings.
+func file(name string, data []byte, o Options) ([]Finding, int, []string, error) {
 	c, err := cassette.Parse(name, data)
 	if err != nil {
-		return nil, 0, fmt.Errorf("audit: %w", err)
+		return nil, 0, nil, fmt.Errorf("audit: %w", err)
 	}
 	rules := builtinRules()
 	for _, p := range o.Patterns {
@@ -176,7 +186,7 @@ func File(name string, data []byte, o Options) ([]Finding, int, error) {
 		}
 		return out[a].Field < out[b].Field
 	})
-	return out, len(c.Interactions), nil
+	return out, len(c.Interactions), c.Warnings, nil
 }
 
 // headerRules reports redacted-by-default headers that hold something else.

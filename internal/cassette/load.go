@@ -25,6 +25,10 @@ type File struct {
 	Version int
 	// Interactions are the recorded exchanges in the order they appear in the file.
 	Interactions []Interaction
+	// Warnings say what the loader left out of a file it still loaded, each naming the
+	// file and line: a last interaction torn by a crash or a full disk in the middle
+	// of its write. Readers should show them. Empty when nothing was left out.
+	Warnings []string
 }
 
 // Interaction is one recorded exchange, in go-vcr v3's own type, with where it sits in
@@ -134,24 +138,118 @@ func ioReason(err error) string {
 	return err.Error()
 }
 
-// LoadFile reads and checks one cassette file. Any error is a *LoadError.
+// LoadFile reads and checks one cassette file. Any error is a *LoadError. Only a
+// regular file is read: a FIFO, a device or a socket is refused without blocking on it.
 func LoadFile(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, &LoadError{Path: path, Msg: "cannot read: " + ioReason(err)}
 	}
 	return Parse(path, data)
 }
 
+// ErrNotRegular is returned (wrapped) by ReadFile for a path that is not a regular
+// file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ReadFile reads the regular file at path, as os.ReadFile does, but refuses a FIFO, a
+// device, a socket or a directory without reading from it: the file is opened
+// non-blocking and checked before the first read, and at most the size it had then
+// is read.
+func ReadFile(path string) ([]byte, error) {
+	return readRegular(path, 0)
+}
+
+// readRegular is ReadFile; extra bytes of capacity are left at the end of the slice.
+func readRegular(path string, extra int) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscallNonblock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s): a cassette must be a regular file", ErrNotRegular, fileKind(fi.Mode()))}
+	}
+	size := fi.Size()
+	data := make([]byte, 0, size+int64(extra))
+	n, err := io.ReadFull(f, data[:size])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return data[:n], nil
+}
+
+// fileKind names the type of a file that is not regular.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "type " + m.Type().String()
+}
+
 // Parse checks and decodes a cassette held in data; path names it in errors. It
 // accepts every cassette go-vcr v3 writes (format version 2), and refuses what go-vcr
 // would misread: a second YAML document, a missing or duplicate interaction id, an
-// interaction without request method, request URL or response code. Unknown keys are
+// interaction without request method, request URL or response code. It refuses YAML
+// aliases too (an alias can make a small file decode to a huge one). Unknown keys are
 // ignored, as go-vcr ignores them. Any error is a *LoadError.
+//
+// A file a Writer left with its last interaction torn (by a crash, a kill or a full
+// disk in the middle of a write) is loaded without that interaction, with a warning
+// in File.Warnings: its client never got an answer.
 func Parse(path string, data []byte) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Path: path, Msg: "empty file: not a cassette (want a go-vcr v3 cassette, format version 2)"}
 	}
+	if keep, torn := tornTail(data); torn {
+		if f, err := parseWhole(path, data[:keep]); err == nil {
+			line := bytes.Count(data[:keep], []byte{'\n'}) + 1
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: last interaction torn (the file ends %d bytes into it, before its last line, as a crash or a full disk in the middle of a write leaves it): left out, its client got no answer; noticeconf record --mode append cuts it off",
+				path, line, len(data)-keep))
+			return f, nil
+		}
+	}
+	return parseWhole(path, data)
+}
+
+// idPrefix starts every item a Writer writes.
+var idPrefix = []byte("- id: ")
+
+// tornTail reports whether data is a Writer's file whose last record is cut short,
+// and the length of what comes before that record.
+func tornTail(data []byte) (keep int, torn bool) {
+	// A Writer's file: its header, then items at column 0, each starting with its id.
+	rest, ok := bytes.CutPrefix(data, []byte(header))
+	if !ok || complete(data) || !(bytes.HasPrefix(rest, idPrefix) || bytes.HasPrefix(idPrefix, rest)) {
+		return 0, false
+	}
+	// Every line at column 0 after the header starts a record (a record's own lines,
+	// block scalars included, are indented).
+	cut := bytes.LastIndex(data, []byte("\n-"))
+	if cut < len(header)-1 {
+		return len(header), true
+	}
+	return cut + 1, true
+}
+
+// parseWhole decodes data, through the fast path when it can.
+func parseWhole(path string, data []byte) (*File, error) {
 	if f, ok := parseFastFile(path, data); ok {
 		return f, nil
 	}
@@ -187,12 +285,51 @@ func parseSlow(path string, data []byte) (*File, error) {
 	default:
 		return nil, &LoadError{Path: path, Line: extra.Line, Msg: "a second YAML document; a cassette is exactly one document"}
 	}
+	if budget := aliasBudget(len(data)); expandedSize(&doc, budget, map[*yaml.Node]int64{}) > budget {
+		return nil, &LoadError{Path: path, Msg: fmt.Sprintf("YAML aliases expand this %d-byte file to more than %d bytes; a cassette may use aliases only within that budget (write the values out, or remove the aliases)", len(data), budget)}
+	}
 	d := decoder{path: path}
 	f := d.file(&doc)
 	if d.err != nil {
 		return nil, d.err
 	}
 	return f, nil
+}
+
+// aliasBudget is how large a file of size n may become once its YAML aliases are
+// expanded: a few times its size, so that aliases can shorten a hand-written cassette
+// but never make a small file decode to a huge one (a "billion laughs").
+func aliasBudget(n int) int64 { return 4*int64(n) + 64<<10 }
+
+// expandedSize returns the bytes of scalar text under n with every alias expanded,
+// or a number over budget as soon as it passes budget. sizes memoizes each node's
+// size, so the walk is linear in the number of nodes however the aliases nest.
+func expandedSize(n *yaml.Node, budget int64, sizes map[*yaml.Node]int64) int64 {
+	if n == nil {
+		return 0
+	}
+	if s, ok := sizes[n]; ok {
+		return s
+	}
+	sizes[n] = budget + 1 // a node reached again while sized is a cycle: over budget
+	var s int64
+	switch n.Kind {
+	case yaml.AliasNode:
+		s = expandedSize(n.Alias, budget, sizes)
+	case yaml.ScalarNode:
+		s = int64(len(n.Value)) + 1
+	default:
+		for _, c := range n.Content {
+			if s += expandedSize(c, budget, sizes); s > budget {
+				break
+			}
+		}
+	}
+	if s > budget {
+		s = budget + 1
+	}
+	sizes[n] = s
+	return s
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
