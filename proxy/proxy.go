@@ -63,6 +63,10 @@ const DefaultAllowHost = "*.myhuaweicloud.com"
 // DefaultMaxBodyBytes is the body size limit when Config.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = 32 << 20
 
+// DefaultMaxBufferBytes is Config.MaxBufferBytes when it is zero: eight bodies of the
+// default limit each way.
+const DefaultMaxBufferBytes = 16 * DefaultMaxBodyBytes
+
 // DefaultResponseHeaderTimeout is Config.ResponseHeaderTimeout when it is zero.
 const DefaultResponseHeaderTimeout = 60 * time.Second
 
@@ -105,6 +109,10 @@ type Config struct {
 	// MaxBodyBytes caps a recorded body. A bigger request body is refused with 413; a
 	// bigger response is passed on but not recorded. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxBufferBytes caps the bytes of bodies that all the interactions in flight
+	// hold together; a request that would pass it is answered 503 with Retry-After.
+	// If zero, DefaultMaxBufferBytes.
+	MaxBufferBytes int64
 	// FsyncBeforeResponse makes each interaction durable (fsynced) before its response
 	// is passed on. If false, each interaction is written to the cassette before its
 	// response is passed on, so that a crash of the proxy cannot lose it, and fsynced
@@ -134,6 +142,7 @@ type Proxy struct {
 	writer    *cassette.Writer
 	handler   http.Handler
 	maxBody   int64
+	budget    *budget
 	// headerTimeout is the transport's ResponseHeaderTimeout.
 	headerTimeout time.Duration
 
@@ -153,6 +162,10 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	if p.maxBody <= 0 {
 		p.maxBody = DefaultMaxBodyBytes
+	}
+	p.budget = &budget{max: cfg.MaxBufferBytes}
+	if p.budget.max <= 0 {
+		p.budget.max = DefaultMaxBufferBytes
 	}
 	if cfg.Cassette == "" {
 		return nil, errors.New("proxy: no cassette path")

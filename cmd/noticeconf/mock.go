@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -18,6 +19,7 @@ func newMockCmd(e *env) *cobra.Command {
 		listen, ak, sk, style string
 		allowRemote           bool
 		o                     mock.Config
+		so                    serve.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
@@ -63,12 +65,15 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
+			if err := errors.Join(checkServeFlags(so), nonNegative("latency", o.Latency)); err != nil {
+				return usageErr(err)
+			}
 			o.Logger = e.log
 			srv, err := mock.New(o)
 			if err != nil {
 				return usageErr(err)
 			}
-			return serve.Run(cmd.Context(), srv, listen, func(addr string) {
+			return served(e, serve.RunWith(cmd.Context(), srv, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				if demo {
 					fmt.Fprintf(e.stdout, "demo profile: X-Auth-Token %s, AK %s (SK %s), job ids %s; forbidden token %s\n",
@@ -77,7 +82,7 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 				} else {
 					fmt.Fprintf(e.stdout, "serving %d token(s), %d AK/SK pair(s), %d job id(s)\n", len(o.Tokens), len(o.Credentials), len(o.JobIDs))
 				}
-			})
+			}))
 		},
 	}
 	f := cmd.Flags()
@@ -90,6 +95,7 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 	f.StringVar(&style, "result-style", string(mock.ResultObject), "form of `result` on success: object, string or null")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
 	f.DurationVar(&o.Latency, "latency", 0, "delay before every answer, e.g. 50ms")
+	addServeFlags(f, &so)
 	return cmd
 }
 

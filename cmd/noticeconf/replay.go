@@ -16,6 +16,7 @@ func newReplayCmd(e *env) *cobra.Command {
 		listen      string
 		latency     string
 		allowRemote bool
+		so          serve.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --cassette PATH [--cassette PATH ...]",
@@ -46,6 +47,9 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
+			if err := checkServeFlags(so); err != nil {
+				return usageErr(err)
+			}
 			files, err := cassette.LoadPaths(paths...)
 			if err != nil {
 				return usageErr(err)
@@ -55,11 +59,11 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(err)
 			}
-			return serve.Run(cmd.Context(), h, listen, func(addr string) {
+			return served(e, serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "replaying %d interaction(s) from %d cassette(s); unmatched requests get %d with %s: %s\n",
 					h.Len(), len(files), replay.NoMatchStatus, replay.HeaderReplay, replay.ReplayNoMatch)
-			})
+			}))
 		},
 	}
 	f := cmd.Flags()
@@ -67,5 +71,6 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringVar(&listen, "listen", "127.0.0.1:8082", "address to listen on (127.0.0.1:0 picks a free port)")
 	f.StringVar(&latency, "latency", string(replay.LatencyNone), "none (answer at once) or recorded (wait each recorded duration)")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
+	addServeFlags(f, &so)
 	return cmd
 }

@@ -72,6 +72,9 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 			if cmd.Flags().Changed("fault-injection") {
 				o.FaultInjection = &fault
 			}
+			if err := nonNegative("timeout", o.RequestTimeout); err != nil {
+				return usageErr(err)
+			}
 			var err error
 			if o.JobMap, err = verify.ParseJobMap(jobMap); err != nil {
 				return usageErr(err)

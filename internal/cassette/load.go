@@ -217,15 +217,24 @@ func Parse(path string, data []byte) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Path: path, Msg: "empty file: not a cassette (want a go-vcr v3 cassette, format version 2)"}
 	}
-	if keep, torn := tornTail(data); torn {
-		if f, err := parseWhole(path, data[:keep]); err == nil {
-			line := bytes.Count(data[:keep], []byte{'\n'}) + 1
-			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: last interaction torn (the file ends %d bytes into it, before its last line, as a crash or a full disk in the middle of a write leaves it): left out, its client got no answer; noticeconf record --mode append cuts it off",
-				path, line, len(data)-keep))
-			return f, nil
+	// A Writer's record cut inside a line may still parse, with a wrong last value
+	// ("duration: 1.5" of "1.5ms"): such a file is never read whole. One cut at a line
+	// end is read whole if it can be (the cut record then lacks at most its duration).
+	keep, torn := tornTail(data)
+	if !torn || bytes.HasSuffix(data, []byte{'\n'}) {
+		f, err := parseWhole(path, data)
+		if err == nil || !torn {
+			return f, err
 		}
 	}
-	return parseWhole(path, data)
+	f, err := parseWhole(path, data[:keep])
+	if err != nil {
+		return parseWhole(path, data)
+	}
+	line := bytes.Count(data[:keep], []byte{'\n'}) + 1
+	f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: last interaction torn (the file ends %d bytes into it, as a crash or a full disk in the middle of a write leaves it): left out, its client got no answer; noticeconf record --mode append cuts it off",
+		path, line, len(data)-keep))
+	return f, nil
 }
 
 // idPrefix starts every item a Writer writes.
