@@ -60,7 +60,8 @@ a file cannot be read or parsed.`,
 			}
 			switch {
 			case len(r.Files) == 0:
-				fmt.Fprintf(e.stdout, "no cassettes (*.yaml, *.yml) found in %s: nothing to audit\n", strings.Join(args, " "))
+				// An audit of nothing must not pass for a clean one.
+				return usageErr(fmt.Errorf("no cassettes (*.yaml, *.yml) found in %s: nothing to audit", strings.Join(args, " ")))
 			case len(r.Findings) == 0 && len(r.Provenance) == 0:
 				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): no secrets found, provenance complete\n", len(r.Files), r.Interactions)
 			case len(r.Findings) == 0:

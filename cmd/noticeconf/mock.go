@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -100,16 +102,39 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 }
 
 // checkLoopback refuses a listen address off the loopback interface unless allowed.
+// A host name is resolved, and every address it resolves to must be loopback
+// ("localhost" included: it is only as loopback as the resolver says).
 func checkLoopback(addr string, allowRemote bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("--listen %q: %w", addr, err)
 	}
-	if allowRemote || host == "localhost" {
+	if allowRemote {
 		return nil
 	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("--listen %q is not a loopback address; add --allow-remote to serve other hosts", addr)
+	if host == "" {
+		return fmt.Errorf("--listen %q binds every interface; give a loopback address such as 127.0.0.1:0, or add --allow-remote", addr)
+	}
+	ips := []net.IP{net.ParseIP(host)}
+	if ips[0] == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+		if err != nil {
+			return fmt.Errorf("--listen %q: resolve %s: %w", addr, host, err)
+		}
+		ips = ips[:0]
+		for _, a := range addrs {
+			ips = append(ips, a.IP)
+		}
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("--listen %q: %s is not a loopback address; add --allow-remote to serve other hosts", addr, ip)
+		}
+	}
+	if len(ips) == 0 {
+		return fmt.Errorf("--listen %q: %s resolves to no address", addr, host)
 	}
 	return nil
 }
