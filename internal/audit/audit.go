@@ -96,15 +96,12 @@ func Paths(paths []string, o Options) (Report, error) {
 			return r, err
 		}
 		for _, f := range files {
-			data, err := cassette.ReadFile(f)
+			c, err := cassette.LoadFile(f)
 			if err != nil {
 				return r, fmt.Errorf("audit: %w", err)
 			}
-			findings, n, warnings, err := file(f, data, o)
-			if err != nil {
-				return r, err
-			}
-			r.Warnings = append(r.Warnings, warnings...)
+			findings, n := loaded(f, c, o)
+			r.Warnings = append(r.Warnings, c.Warnings...)
 			r.Files = append(r.Files, f)
 			r.Interactions += n
 			r.Findings = append(r.Findings, findings...)
@@ -144,16 +141,16 @@ func cassetteFiles(p string) ([]string, error) {
 // File audits one cassette's bytes; name is used in the findings. It returns the
 // findings and the number of interactions.
 func File(name string, data []byte, o Options) ([]Finding, int, error) {
-	findings, n, _, err := file(name, data, o)
-	return findings, n, err
-}
-
-// file is File, with the loader's warnings.
-func file(name string, data []byte, o Options) ([]Finding, int, []string, error) {
 	c, err := cassette.Parse(name, data)
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("audit: %w", err)
+		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
+	findings, n := loaded(name, c, o)
+	return findings, n, nil
+}
+
+// loaded audits a loaded cassette; name is used in the findings.
+func loaded(name string, c *cassette.File, o Options) ([]Finding, int) {
 	rules := builtinRules()
 	for _, p := range o.Patterns {
 		rules = append(rules, rule{name: fmt.Sprintf("matches --pattern %q", p.String()), re: p})
@@ -186,7 +183,7 @@ func file(name string, data []byte, o Options) ([]Finding, int, []string, error)
 		}
 		return out[a].Field < out[b].Field
 	})
-	return out, len(c.Interactions), c.Warnings, nil
+	return out, len(c.Interactions)
 }
 
 // headerRules reports redacted-by-default headers that hold something else.

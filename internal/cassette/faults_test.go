@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -314,4 +318,79 @@ func TestLoadRefusesAliasBomb(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "bomb.yaml") || !strings.Contains(err.Error(), "aliases") {
 		t.Fatalf("alias bomb: %v, want it refused naming the file and the aliases", err)
 	}
+}
+
+// TestLoadMemoryBounded: loading a 20 MB cassette written by a Writer never holds
+// much more than its interactions: the heap's peak during the load, sampled with the
+// collector made eager, stays under three times the file (reading the file whole and
+// building its node tree, as before, peaks over four times).
+func TestLoadMemoryBounded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "large.yaml")
+	w, err := cassette.OpenWriterWith(path, cassette.CreateNew, cassette.WriterOptions{SyncBehind: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("0123456789", 300)
+	for n := range 5000 {
+		i := interaction(fmt.Sprintf(`{"n":%d,"pad":"%s"}`, n, pad[:900]))
+		i.Response.Body = `{"result":"` + pad + `"}`
+		if _, err := w.Append(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+	base := heapObjects()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if h := heapObjects(); h > peak.Load() {
+				peak.Store(h)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(200 * time.Microsecond):
+			}
+		}
+	}()
+	f, err := cassette.LoadFile(path)
+	close(stop)
+	<-sampled
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Interactions) != 5000 {
+		t.Fatalf("%d interactions, want 5000", len(f.Interactions))
+	}
+	held := liveHeap() - base
+	runtime.KeepAlive(f)
+	top := peak.Load() - base
+	t.Logf("%d-byte cassette, %d interactions: heap peak during the load %d bytes (%.2fx), held once loaded %d bytes (%.2fx)",
+		fi.Size(), len(f.Interactions), top, float64(top)/float64(fi.Size()), held, float64(held)/float64(fi.Size()))
+	if top > 3*uint64(fi.Size()) {
+		t.Fatalf("loading a %d-byte cassette peaked at %d bytes of heap, over three times its size", fi.Size(), top)
+	}
+}
+
+// heapObjects returns the bytes of heap objects, live or not yet collected.
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// liveHeap returns the bytes of live heap after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	return heapObjects()
 }

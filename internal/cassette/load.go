@@ -1,6 +1,7 @@
 package cassette
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -140,12 +141,119 @@ func ioReason(err error) string {
 
 // LoadFile reads and checks one cassette file. Any error is a *LoadError. Only a
 // regular file is read: a FIFO, a device or a socket is refused without blocking on it.
+// A Writer's file is read and decoded one record at a time, so that loading it costs
+// about its interactions' size, not several times the file's.
 func LoadFile(path string) (*File, error) {
-	data, err := ReadFile(path)
+	fh, size, err := openRegular(path)
 	if err != nil {
 		return nil, &LoadError{Path: path, Msg: "cannot read: " + ioReason(err)}
 	}
-	return Parse(path, data)
+	defer fh.Close()
+	if f, ok := streamRecords(path, bufio.NewReaderSize(io.LimitReader(fh, size), 64<<10)); ok {
+		return f, nil
+	}
+	// Anything else (another writer's layout, a torn tail, an error to report) is
+	// read whole.
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, &LoadError{Path: path, Msg: "cannot read: " + ioReason(err)}
+	}
+	data := make([]byte, size)
+	n, err := io.ReadFull(fh, data)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, &LoadError{Path: path, Msg: "cannot read: " + ioReason(err)}
+	}
+	return Parse(path, data[:n])
+}
+
+// streamRecords decodes a Writer's file from r one record at a time (see
+// parseRecords). False means r holds something else, or a record it cannot decode,
+// or a last record without its line end (torn): the caller reads the file whole.
+func streamRecords(path string, r *bufio.Reader) (*File, bool) {
+	head := make([]byte, len(header))
+	if _, err := io.ReadFull(r, head); err != nil || string(head) != header {
+		return nil, false
+	}
+	f := &File{Path: path, Version: FormatVersion}
+	ids := map[int]struct{}{}
+	line := bytes.Count(head, []byte{'\n'}) + 1
+	var chunk []byte
+	flush := func() bool {
+		if len(chunk) == 0 {
+			return true
+		}
+		in, ok := decodeRecord(path, chunk, line, len(f.Interactions))
+		if !ok {
+			return false
+		}
+		if _, dup := ids[in.ID]; dup {
+			return false
+		}
+		ids[in.ID] = struct{}{}
+		f.Interactions = append(f.Interactions, in)
+		line += bytes.Count(chunk, []byte{'\n'})
+		chunk = chunk[:0]
+		return true
+	}
+	atLineStart := true
+	for {
+		piece, err := r.ReadSlice('\n')
+		if len(piece) > 0 {
+			if atLineStart && piece[0] == '-' && !flush() {
+				return nil, false
+			}
+			if atLineStart && len(chunk) == 0 && !bytes.HasPrefix(piece, idPrefix) {
+				return nil, false
+			}
+			chunk = append(chunk, piece...)
+			atLineStart = piece[len(piece)-1] == '\n'
+		}
+		switch {
+		case err == nil, errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			if !atLineStart || !flush() {
+				return nil, false
+			}
+			return f, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// decodeRecord decodes one record of a Writer's file (a one-item YAML sequence) that
+// starts on line first; index is its place in the file.
+func decodeRecord(path string, chunk []byte, first, index int) (Interaction, bool) {
+	doc, ok := parseFastAt(chunk, first)
+	if !ok || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.SequenceNode || len(doc.Content[0].Content) != 1 {
+		return Interaction{}, false
+	}
+	d := decoder{path: path}
+	in := d.interaction(doc.Content[0].Content[0], "interactions["+strconv.Itoa(index)+"]")
+	return in, d.err == nil
+}
+
+// openRegular opens the regular file at path and returns its size, refusing a FIFO,
+// a device, a socket or a directory without reading from it.
+func openRegular(path string) (*os.File, int64, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscallNonblock, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, err
+	}
+	if fi.IsDir() {
+		_ = f.Close()
+		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	if !fi.Mode().IsRegular() {
+		_ = f.Close()
+		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s): a cassette must be a regular file", ErrNotRegular, fileKind(fi.Mode()))}
+	}
+	return f, fi.Size(), nil
 }
 
 // ErrNotRegular is returned (wrapped) by ReadFile for a path that is not a regular
@@ -162,24 +270,13 @@ func ReadFile(path string) ([]byte, error) {
 
 // readRegular is ReadFile; extra bytes of capacity are left at the end of the slice.
 func readRegular(path string, extra int) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscallNonblock, 0)
+	f, size, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s): a cassette must be a regular file", ErrNotRegular, fileKind(fi.Mode()))}
-	}
-	size := fi.Size()
-	data := make([]byte, 0, size+int64(extra))
-	n, err := io.ReadFull(f, data[:size])
+	data := make([]byte, size, size+int64(extra))
+	n, err := io.ReadFull(f, data)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err
 	}
@@ -257,12 +354,49 @@ func tornTail(data []byte) (keep int, torn bool) {
 	return cut + 1, true
 }
 
-// parseWhole decodes data, through the fast path when it can.
+// parseWhole decodes data: record by record when it is a Writer's file, through the
+// fast path when it can, and through yaml.v3 otherwise (which gives every error).
 func parseWhole(path string, data []byte) (*File, error) {
+	if f, ok := parseRecords(path, data); ok {
+		return f, nil
+	}
 	if f, ok := parseFastFile(path, data); ok {
 		return f, nil
 	}
 	return parseSlow(path, data)
+}
+
+// parseRecords decodes a Writer's file (its header, then records at column 0) one
+// record at a time, so that only one record's node tree is alive at once: loading
+// costs the interactions and little more. False means "use the other paths", which
+// also give the error of a file this one cannot read.
+func parseRecords(path string, data []byte) (*File, bool) {
+	rest, ok := bytes.CutPrefix(data, []byte(header))
+	if !ok || !(len(rest) == 0 || bytes.HasPrefix(rest, idPrefix)) {
+		return nil, false
+	}
+	f := &File{Path: path, Version: FormatVersion}
+	f.Interactions = make([]Interaction, 0, bytes.Count(rest, []byte("\n-"))+1)
+	ids := make(map[int]struct{}, cap(f.Interactions))
+	line := bytes.Count([]byte(header), []byte{'\n'}) + 1
+	for len(rest) > 0 {
+		chunk := rest
+		if end := bytes.Index(rest, []byte("\n-")); end >= 0 {
+			chunk = rest[:end+1]
+		}
+		in, ok := decodeRecord(path, chunk, line, len(f.Interactions))
+		if !ok {
+			return nil, false
+		}
+		if _, dup := ids[in.ID]; dup {
+			return nil, false
+		}
+		ids[in.ID] = struct{}{}
+		f.Interactions = append(f.Interactions, in)
+		line += bytes.Count(chunk, []byte{'\n'})
+		rest = rest[len(chunk):]
+	}
+	return f, true
 }
 
 // parseFastFile decodes data through the fast path; false means "use parseSlow".
