@@ -394,3 +394,32 @@ func liveHeap() uint64 {
 	runtime.GC()
 	return heapObjects()
 }
+
+// TestLoadZerosAfterPowerLoss: a file whose last writes became zeros (a power loss
+// before the fsync) loads with every complete record and a warning.
+func TestLoadZerosAfterPowerLoss(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "power.yaml")
+	w, err := cassette.OpenWriter(path, cassette.CreateNew)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range 3 {
+		if _, err := w.Append(interaction(fmt.Sprint(n))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(data, make([]byte, 4096)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, warnings := mustLoad(t, path)
+	if len(got) != 3 || len(warnings) != 1 {
+		t.Fatalf("%d interactions, warnings %q; want all 3 and one warning", len(got), warnings)
+	}
+}

@@ -345,6 +345,11 @@ func tornTail(data []byte) (keep int, torn bool) {
 	if !ok || complete(data) || !(bytes.HasPrefix(rest, idPrefix) || bytes.HasPrefix(idPrefix, rest)) {
 		return 0, false
 	}
+	// A power loss can leave zeros where the last writes were: what comes before them
+	// may be whole.
+	if trimmed := bytes.TrimRight(data, "\x00"); len(trimmed) < len(data) && complete(trimmed) {
+		return len(trimmed), true
+	}
 	// Every line at column 0 after the header starts a record (a record's own lines,
 	// block scalars included, are indented).
 	cut := bytes.LastIndex(data, []byte("\n-"))

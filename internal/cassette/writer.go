@@ -265,14 +265,10 @@ func (w *Writer) start() error {
 }
 
 func openAppend(path string, opts WriterOptions) (*Writer, error) {
-	data, err := readRegular(path, 0)
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(data) == 0) {
+	n, keep, size, err := appendPoint(path)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && size == 0) {
 		return openLocked(path, Overwrite, opts)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("cassette %s: %w", path, err)
-	}
-	n, keep, err := completePrefix(path, data)
 	if err != nil {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
 	}
@@ -282,7 +278,7 @@ func openAppend(path string, opts WriterOptions) (*Writer, error) {
 	}
 	w := newWriter(path, f, n, opts)
 	w.size = int64(keep)
-	if keep < len(data) {
+	if int64(keep) < size {
 		if err := w.f.Truncate(int64(keep)); err != nil {
 			_ = w.f.Close()
 			return nil, fmt.Errorf("cassette %s: drop a torn last interaction: %w", path, err)
@@ -296,6 +292,57 @@ func openAppend(path string, opts WriterOptions) (*Writer, error) {
 	return w, nil
 }
 
+// appendPoint returns the id the next interaction of the cassette at path gets, the
+// length of its prefix of complete interactions and its size. A cassette that loads
+// whole and ends on a complete record is streamed (see LoadFile) and only its tail is
+// read again; any other is read whole, for completePrefix to cut.
+func appendPoint(path string) (nextID, keep int, size int64, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if fi.Size() == 0 {
+		return 0, 0, 0, nil
+	}
+	if f, err := LoadFile(path); err == nil && len(f.Warnings) == 0 && fi.Mode().IsRegular() {
+		if tail, err := readTail(path, fi.Size(), 64<<10); err == nil && complete(tail) && endsOnRecord(tail) {
+			for _, i := range f.Interactions {
+				if i.ID >= nextID {
+					nextID = i.ID + 1
+				}
+			}
+			return nextID, int(fi.Size()), fi.Size(), nil
+		}
+	}
+	data, err := readRegular(path, 0)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	nextID, keep, err = completePrefix(path, data)
+	return nextID, keep, int64(len(data)), err
+}
+
+// endsOnRecord reports whether the tail of a file ends with a whole last line (not a
+// line cut by the start of the tail).
+func endsOnRecord(tail []byte) bool {
+	return bytes.Count(tail, []byte{'\n'}) >= 2
+}
+
+// readTail reads the last n bytes (at most) of the file at path, of size size.
+func readTail(path string, size, n int64) ([]byte, error) {
+	f, _, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	off := max(size-n, 0)
+	buf := make([]byte, size-off)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
 // completePrefix checks a cassette file and returns the id the next interaction gets
 // and the length of the longest prefix that holds only complete interactions. An
 // interrupted append can leave a last sequence item (a line starting with "- " at
@@ -304,7 +351,9 @@ func openAppend(path string, opts WriterOptions) (*Writer, error) {
 // every reader refuses (aliases, a second document, duplicate ids) is refused here too.
 func completePrefix(path string, data []byte) (nextID, keep int, err error) {
 	keep = len(data)
-	if !complete(data) {
+	if k, torn := tornTail(data); torn {
+		keep = k
+	} else if !complete(data) {
 		cut := bytes.LastIndex(data, []byte("\n- "))
 		if cut < 0 {
 			if _, err := Parse(path, data); err != nil {
