@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/internal/mock"
 )
 
 // slowClients opens n connections to addr that each send the headers of an update
@@ -100,4 +103,30 @@ var _ = Describe("Servers and hostile clients", func() {
 			}
 		})
 	})
+})
+
+var _ = Describe("noticeconf verify and signals", func() {
+	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		When(fmt.Sprintf("it gets %v while a check waits on a target that stopped answering", sig), func() {
+			It("stops at once with exit 130 and says there is no verdict", func() {
+				m, err := mock.New(mockConfig())
+				Expect(err).NotTo(HaveOccurred())
+				var served atomic.Int64
+				target := startMockHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if served.Add(1) > 3 {
+						_, _ = io.Copy(io.Discard, r.Body) // so that the server sees the client go
+						<-r.Context().Done()               // hangs until the client gives up
+						return
+					}
+					m.ServeHTTP(w, r)
+				}))
+				s := noticeconf("verify", "--target", target, "--token", demoToken, "--job-id", demoJob, "--timeout", "1h")
+				Eventually(s.Err).WithTimeout(30 * time.Second).Should(gbytes.Say("checking target"))
+				Eventually(served.Load).WithTimeout(30 * time.Second).Should(BeNumerically(">", 3))
+				s.Signal(sig)
+				Eventually(s).WithTimeout(40 * time.Second).Should(gexec.Exit(130))
+				Expect(s.Err).To(gbytes.Say("no verdict"))
+			})
+		})
+	}
 })

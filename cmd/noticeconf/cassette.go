@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -36,7 +38,7 @@ secret. A cassette without a provenance file (CASSETTE.provenance.json, which
 noticeconf record writes) is reported too. Exit code 1 when anything is found, 2 when
 a file cannot be read or parsed.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			var o audit.Options
 			for _, p := range patterns {
 				re, err := regexp.Compile(p)
@@ -45,8 +47,12 @@ a file cannot be read or parsed.`,
 				}
 				o.Patterns = append(o.Patterns, re)
 			}
-			r, err := audit.Paths(args, o)
+			r, err := interruptible(cmd.Context(), func() (audit.Report, error) { return audit.Paths(args, o) })
 			if err != nil {
+				var ee *exitError
+				if errors.As(err, &ee) {
+					return err
+				}
 				return usageErr(err)
 			}
 			for _, w := range r.Warnings {
@@ -85,5 +91,27 @@ func warnLoaded(e *env, files []*cassette.File) {
 		for _, w := range f.Warnings {
 			e.log.Warn(w)
 		}
+	}
+}
+
+// interruptible runs f, and returns at once with exitInterrupted when ctx ends first
+// (SIGINT or SIGTERM): f reads files and cannot be stopped, and its result is no
+// longer wanted.
+func interruptible[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, &exitError{code: exitInterrupted, err: errors.New("interrupted (SIGINT or SIGTERM): no verdict")}
 	}
 }

@@ -93,6 +93,10 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 				// not be written: either way nothing conclusive was checked.
 				return usageErr(err)
 			}
+			if cmd.Context().Err() != nil {
+				// Checks cut short by SIGINT/SIGTERM are no verdict either way.
+				return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted (SIGINT or SIGTERM) while checking %s: no verdict", rep.Target)}
+			}
 			if !rep.Conforms {
 				return failErr(fmt.Errorf("%d MUST checks failed against %s", rep.Summary.Failed, rep.Target))
 			}
