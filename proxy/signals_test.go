@@ -45,11 +45,13 @@ var _ = Describe("Servers and hostile clients", func() {
 					"--read-timeout", "1h", "--write-timeout", "2h", "--shutdown-timeout", "1s")
 				Eventually(s.Out).WithTimeout(30 * time.Second).Should(gbytes.Say(`listening on http://\S+\n`))
 				base := listeningRE.FindStringSubmatch(string(s.Out.Contents()))[1]
+				slowClients(base[len("http://"):], 20)
+				// Answered after the slow clients connected: the server, which accepts in
+				// order, holds all of them by now.
 				for range 3 {
 					resp, _ := post(plainClient(), base, demoJob, updateBody, tokenHeader())
 					Expect(resp.StatusCode).To(Equal(200))
 				}
-				slowClients(base[len("http://"):], 20)
 				s.Signal(sig)
 				Eventually(s).WithTimeout(15*time.Second).Should(gexec.Exit(0), "a slow client must not keep the recorder alive past its shutdown deadline")
 				Expect(s.Err).To(gbytes.Say("cut off"))
