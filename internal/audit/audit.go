@@ -100,7 +100,10 @@ func Paths(paths []string, o Options) (Report, error) {
 			if err != nil {
 				return r, fmt.Errorf("audit: %w", err)
 			}
-			findings, n := loaded(f, c, o)
+			findings, n, err := loaded(f, c, o)
+			if err != nil {
+				return r, err
+			}
 			r.Warnings = append(r.Warnings, c.Warnings...)
 			r.Files = append(r.Files, f)
 			r.Interactions += n
@@ -145,12 +148,11 @@ func File(name string, data []byte, o Options) ([]Finding, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
-	findings, n := loaded(name, c, o)
-	return findings, n, nil
+	return loaded(name, c, o)
 }
 
 // loaded audits a loaded cassette; name is used in the findings.
-func loaded(name string, c *cassette.File, o Options) ([]Finding, int) {
+func loaded(name string, c *cassette.File, o Options) ([]Finding, int, error) {
 	rules := builtinRules()
 	for _, p := range o.Patterns {
 		rules = append(rules, rule{name: fmt.Sprintf("matches --pattern %q", p.String()), re: p})
@@ -183,7 +185,7 @@ func loaded(name string, c *cassette.File, o Options) ([]Finding, int) {
 		}
 		return out[a].Field < out[b].Field
 	})
-	return out, len(c.Interactions)
+	return out, len(c.Interactions), nil
 }
 
 // headerRules reports redacted-by-default headers that hold something else.
