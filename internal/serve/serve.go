@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -187,9 +188,7 @@ func (h *Hijacked) connState(c net.Conn, state http.ConnState) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	t.mu.Lock()
-	t.hijacked = true
-	t.mu.Unlock()
+	t.hijacked.Store(true)
 	if h.stopping {
 		_ = t.Conn.Close()
 		return
@@ -267,17 +266,11 @@ func (h *Hijacked) Open() int {
 // each write (the write timeout).
 type trackedConn struct {
 	net.Conn
-	h *Hijacked
-
-	mu       sync.Mutex
-	hijacked bool
+	h        *Hijacked
+	hijacked atomic.Bool
 }
 
-func (t *trackedConn) isHijacked() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.hijacked
-}
+func (t *trackedConn) isHijacked() bool { return t.hijacked.Load() }
 
 func (t *trackedConn) Read(p []byte) (int, error) {
 	if t.isHijacked() {
