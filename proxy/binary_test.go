@@ -170,10 +170,10 @@ var _ = Describe("noticeconf ca", func() {
 })
 
 var _ = Describe("noticeconf cassette audit", func() {
-	It("succeeds on a directory with no cassettes, saying so", func() {
+	It("exits 2 on a directory with no cassettes, saying so: an audit of nothing is no clean audit", func() {
 		s := noticeconf("cassette", "audit", GinkgoT().TempDir())
-		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(0))
-		Expect(s.Out).To(gbytes.Say("no cassettes .* found in .*: nothing to audit"))
+		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(2))
+		Expect(s.Err).To(gbytes.Say("no cassettes .* found in .*: nothing to audit"))
 	})
 
 	It("exits 1 naming the file, interaction and field of a secret", func() {

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"container/list"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -37,14 +38,26 @@ const (
 
 // CA is the certificate authority the forward proxy signs its per-host (leaf)
 // certificates with. Clients of the forward proxy must trust its certificate,
-// CertFile. Leaf certificates are cached per host. A CA is safe for concurrent use.
+// CertFile. Leaf certificates are cached per host, the MaxCachedLeaves most recently
+// used. A CA is safe for concurrent use.
 type CA struct {
 	certFile string
 	cert     *x509.Certificate
 	key      *ecdsa.PrivateKey
 
 	mu     sync.Mutex
-	leaves map[string]*tls.Certificate
+	leaves map[string]*list.Element // of *cachedLeaf, in lru
+	lru    *list.List               // most recently used first
+}
+
+// MaxCachedLeaves is how many leaf certificates a CA keeps; the least recently used
+// goes first. A client that tunnels to ever new hosts (every subdomain of an allowed
+// domain) costs a signature each, never memory without bound.
+const MaxCachedLeaves = 1024
+
+type cachedLeaf struct {
+	host string
+	cert *tls.Certificate
 }
 
 // DefaultCADir returns the CA directory used when none is given: "noticeconf/ca"
@@ -152,7 +165,7 @@ func loadCA(certPath, keyPath string) (*CA, error) {
 	if now := time.Now(); now.After(cert.NotAfter) {
 		return nil, fmt.Errorf("CA %s expired on %s; remove %s to generate a new one (and trust it again)", certPath, cert.NotAfter.Format(time.DateOnly), filepath.Dir(certPath))
 	}
-	return &CA{certFile: certPath, cert: cert, key: key, leaves: map[string]*tls.Certificate{}}, nil
+	return &CA{certFile: certPath, cert: cert, key: key, leaves: map[string]*list.Element{}, lru: list.New()}, nil
 }
 
 // CertFile returns the path of the CA certificate (PEM), the file clients must trust.
@@ -173,8 +186,13 @@ func (ca *CA) CertPool() *x509.CertPool {
 func (ca *CA) leaf(host string) (*tls.Certificate, error) {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
-	if c := ca.leaves[host]; c != nil && time.Until(c.Leaf.NotAfter) > time.Hour {
-		return c, nil
+	if e := ca.leaves[host]; e != nil {
+		if c := e.Value.(*cachedLeaf).cert; time.Until(c.Leaf.NotAfter) > time.Hour {
+			ca.lru.MoveToFront(e)
+			return c, nil
+		}
+		ca.lru.Remove(e)
+		delete(ca.leaves, host)
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -211,7 +229,11 @@ func (ca *CA) leaf(host string) (*tls.Certificate, error) {
 		return nil, fmt.Errorf("parse certificate for %s: %w", host, err)
 	}
 	c := &tls.Certificate{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: key, Leaf: leaf}
-	ca.leaves[host] = c
+	ca.leaves[host] = ca.lru.PushFront(&cachedLeaf{host: host, cert: c})
+	for ca.lru.Len() > MaxCachedLeaves {
+		old := ca.lru.Remove(ca.lru.Back()).(*cachedLeaf)
+		delete(ca.leaves, old.host)
+	}
 	return c, nil
 }
 

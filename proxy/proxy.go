@@ -65,6 +65,10 @@ const DefaultAllowHost = "*.myhuaweicloud.com"
 // DefaultMaxBodyBytes is the body size limit when Config.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = 32 << 20
 
+// DefaultMaxBufferBytes is Config.MaxBufferBytes when it is zero: eight bodies of the
+// default limit each way.
+const DefaultMaxBufferBytes = 16 * DefaultMaxBodyBytes
+
 // DefaultResponseHeaderTimeout is Config.ResponseHeaderTimeout when it is zero.
 const DefaultResponseHeaderTimeout = 60 * time.Second
 
@@ -112,6 +116,10 @@ type Config struct {
 	// MaxBodyBytes caps a recorded body. A bigger request body is refused with 413; a
 	// bigger response is passed on but not recorded. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxBufferBytes caps the bytes of bodies that all the interactions in flight
+	// hold together; a request that would pass it is answered 503 with Retry-After.
+	// If zero, DefaultMaxBufferBytes.
+	MaxBufferBytes int64
 	// FsyncBeforeResponse makes each interaction durable (fsynced) before its response
 	// is passed on. If false, each interaction is written to the cassette before its
 	// response is passed on, so that a crash of the proxy cannot lose it, and fsynced
@@ -121,6 +129,9 @@ type Config struct {
 	// ResponseHeaderTimeout is how long the proxy waits for the upstream's response
 	// headers before it answers 504 itself. If zero, DefaultResponseHeaderTimeout.
 	ResponseHeaderTimeout time.Duration
+	// WrapCassetteFile, if not nil, wraps the cassette file the proxy writes through
+	// (see cassette.WriterOptions.WrapFile): a fault injector for tests.
+	WrapCassetteFile func(cassette.Sink) cassette.Sink
 	// Logger receives one line per interaction and the proxy's warnings. If nil,
 	// nothing is logged.
 	Logger *slog.Logger
@@ -138,6 +149,7 @@ type Proxy struct {
 	writer    *cassette.Writer
 	handler   http.Handler
 	maxBody   int64
+	budget    *budget
 	// headerTimeout is the transport's ResponseHeaderTimeout.
 	headerTimeout time.Duration
 
@@ -157,6 +169,10 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	if p.maxBody <= 0 {
 		p.maxBody = DefaultMaxBodyBytes
+	}
+	p.budget = &budget{max: cfg.MaxBufferBytes}
+	if p.budget.max <= 0 {
+		p.budget.max = DefaultMaxBufferBytes
 	}
 	if cfg.Cassette == "" {
 		return nil, errors.New("proxy: no cassette path")
@@ -219,8 +235,11 @@ func New(cfg Config) (*Proxy, error) {
 			mode = cassette.Overwrite
 		}
 	}
-	wopts := cassette.WriterOptions{SyncBehind: !cfg.FsyncBeforeResponse}
+	wopts := cassette.WriterOptions{SyncBehind: !cfg.FsyncBeforeResponse, WrapFile: cfg.WrapCassetteFile}
 	if p.writer, err = cassette.OpenWriterWith(cfg.Cassette, mode, wopts); err != nil {
+		if errors.Is(err, cassette.ErrLocked) {
+			return nil, fmt.Errorf("proxy: %w", err)
+		}
 		if errors.Is(err, cassette.ErrExists) {
 			return nil, fmt.Errorf("proxy: %w; use --mode append to add to it or --force to overwrite it", err)
 		}

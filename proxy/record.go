@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
@@ -47,7 +49,12 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 		return resp
 	}
 
-	reqBody, err := readAtMost(req.Body, p.maxBody)
+	held := &heldBytes{b: p.budget}
+	defer held.releaseUnlessHanded()
+	reqBody, err := readAtMost(held.reader(req.Body), p.maxBody)
+	if errors.Is(err, errBudget) {
+		return p.overBudget(req, start)
+	}
 	if errors.Is(err, errBodyTooLarge) {
 		resp := errorResponse(req, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over the recording limit of %d bytes", p.maxBody))
 		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
@@ -58,11 +65,16 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
 		return resp
 	}
+	if gzipOver(req.Header, reqBody, p.maxBody) {
+		resp := errorResponse(req, http.StatusRequestEntityTooLarge, fmt.Sprintf("gzip request body decompresses to more than the recording limit of %d bytes", p.maxBody))
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
 	if req.Body != nil && req.Body != http.NoBody {
 		_ = req.Body.Close()
 		req.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
-	it := &vcr.Interaction{Request: requestRecord(req, reqBody)}
+	it := &vcr.Interaction{Request: requestRecord(req, reqBody, p.maxBody)}
 
 	resp, err := p.transport.RoundTrip(req)
 	if err != nil {
@@ -70,7 +82,11 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
 		return resp
 	}
-	respBody, err := readAtMost(resp.Body, p.maxBody)
+	respBody, err := readAtMost(held.reader(resp.Body), p.maxBody)
+	if errors.Is(err, errBudget) {
+		_ = resp.Body.Close()
+		return p.overBudget(req, start)
+	}
 	if errors.Is(err, errBodyTooLarge) {
 		// Pass it on whole, unrecorded.
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(respBody), resp.Body), resp.Body}
@@ -84,22 +100,40 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
 		return resp
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	it.Response = responseRecord(resp, respBody, time.Since(start))
+	if gzipOver(resp.Header, respBody, p.maxBody) {
+		resp = errorResponse(req, http.StatusBadGateway, fmt.Sprintf("the upstream's gzip answer decompresses to more than the recording limit of %d bytes; not passed on", p.maxBody))
+		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+		return resp
+	}
+	resp.Body = held.body(respBody)
+	it.Response = responseRecord(resp, respBody, time.Since(start), p.maxBody)
 
 	named := nameCredentials(p.cfg.Credentials, it)
 	p.redactor.Interaction(it)
 	if err := markCredential(it, named); err != nil {
-		p.log.Error("credential name not recorded", "method", req.Method, "path", req.URL.Path, "err", err)
+		p.log.Error("credential name not recorded", "method", req.Method, "path", p.shownPath(req.URL.Path), "err", err)
 	}
 	id, err := p.writer.Append(it)
 	if err != nil {
-		p.noteErr(err)
-		p.log.Error("interaction not recorded", "method", req.Method, "path", p.shownPath(req.URL.Path), "err", err)
-		id = -1
+		return p.notRecorded(req, resp, start, err)
 	}
 	p.logInteraction(req, resp.StatusCode, time.Since(start), id)
 	return resp
+}
+
+// notRecorded is the answer to an interaction the cassette could not take (a full
+// disk, an I/O error): 507 or 500 from the proxy itself instead of the upstream's
+// answer, so that no client is answered for an interaction the cassette lacks.
+func (p *Proxy) notRecorded(req *http.Request, resp *http.Response, start time.Time, err error) *http.Response {
+	p.noteErr(err)
+	p.log.Error("interaction not recorded: its answer is withheld from the client", "method", req.Method, "path", p.shownPath(req.URL.Path), "upstream_status", resp.StatusCode, "err", err)
+	status := http.StatusInternalServerError
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		status = http.StatusInsufficientStorage
+	}
+	out := errorResponse(req, status, fmt.Sprintf("the interaction could not be written to the cassette, so the upstream's answer (%d) is not passed on: %v", resp.StatusCode, err))
+	p.logInteraction(req, out.StatusCode, time.Since(start), -1)
+	return out
 }
 
 // logInteraction writes the one line per interaction. It names the path only: the
@@ -133,7 +167,7 @@ func (p *Proxy) upstreamFailed(req *http.Request, err error) *http.Response {
 
 // requestRecord copies what go-vcr records of an outgoing request. Nothing in it
 // shares memory with req.
-func requestRecord(req *http.Request, body []byte) vcr.Request {
+func requestRecord(req *http.Request, body []byte, limit int64) vcr.Request {
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host
@@ -143,7 +177,7 @@ func requestRecord(req *http.Request, body []byte) vcr.Request {
 		h = http.Header{}
 	}
 	contentLength := req.ContentLength
-	recBody, decoded := decodeGzip(h, body)
+	recBody, decoded := decodeGzip(h, body, limit)
 	if decoded {
 		contentLength = int64(len(recBody))
 	}
@@ -170,12 +204,12 @@ func requestRecord(req *http.Request, body []byte) vcr.Request {
 
 // responseRecord copies what go-vcr records of a response. A gzip body is recorded
 // decoded, its Content-Encoding removed and Content-Length set to match.
-func responseRecord(resp *http.Response, body []byte, d time.Duration) vcr.Response {
+func responseRecord(resp *http.Response, body []byte, d time.Duration, limit int64) vcr.Response {
 	h := resp.Header.Clone()
 	if h == nil {
 		h = http.Header{}
 	}
-	recBody, decoded := decodeGzip(h, body)
+	recBody, decoded := decodeGzip(h, body, limit)
 	r := vcr.Response{
 		Proto:            resp.Proto,
 		ProtoMajor:       resp.ProtoMajor,
@@ -196,18 +230,38 @@ func responseRecord(resp *http.Response, body []byte, d time.Duration) vcr.Respo
 	return r
 }
 
-// decodeGzip decodes a gzip body and makes the headers h (a copy) say so. It leaves
-// anything else, or a body that does not decode, as it is.
-func decodeGzip(h http.Header, body []byte) ([]byte, bool) {
-	if !strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") || len(h.Values("Content-Encoding")) != 1 {
+// isGzip reports whether headers h say the body is gzip, and only gzip.
+func isGzip(h http.Header) bool {
+	return strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") && len(h.Values("Content-Encoding")) == 1
+}
+
+// gzipOver reports whether a gzip body decompresses to more than limit bytes (a
+// compression bomb), reading at most limit+1 decompressed bytes to find out.
+func gzipOver(h http.Header, body []byte, limit int64) bool {
+	if !isGzip(h) {
+		return false
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
+	return n > limit
+}
+
+// decodeGzip decodes a gzip body of at most limit decompressed bytes and makes the
+// headers h (a copy) say so. It leaves anything else, or a body that does not
+// decode or decodes to more, as it is.
+func decodeGzip(h http.Header, body []byte, limit int64) ([]byte, bool) {
+	if !isGzip(h) {
 		return body, false
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(body))
 	if err != nil {
 		return body, false
 	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
+	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	if err != nil || int64(len(out)) > limit {
 		return body, false
 	}
 	h.Del("Content-Encoding")
@@ -276,4 +330,102 @@ func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string) 
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// errBudget is returned by a heldBytes reader when the proxy's buffer budget is spent.
+var errBudget = errors.New("buffer budget exhausted")
+
+// budget bounds the bytes of bodies all interactions in flight hold together.
+type budget struct {
+	mu        sync.Mutex
+	used, max int64
+}
+
+// take reserves n bytes, or reports false when they would pass the budget.
+func (b *budget) take(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.used+n > b.max {
+		return false
+	}
+	b.used += n
+	return true
+}
+
+func (b *budget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+}
+
+// heldBytes is what one interaction holds of the budget.
+type heldBytes struct {
+	b      *budget
+	n      int64
+	handed bool // the response body owns the bytes and gives them back on Close
+}
+
+// reader counts what r yields against the budget.
+func (h *heldBytes) reader(r io.Reader) io.Reader {
+	if r == nil || r == http.NoBody {
+		return r
+	}
+	return budgetReader{r, h}
+}
+
+type budgetReader struct {
+	r io.Reader
+	h *heldBytes
+}
+
+func (br budgetReader) Read(p []byte) (int, error) {
+	n, err := br.r.Read(p)
+	if n > 0 {
+		if !br.h.b.take(int64(n)) {
+			return n, errBudget
+		}
+		br.h.n += int64(n)
+	}
+	return n, err
+}
+
+// body returns a response body over data that gives the bytes back when closed.
+func (h *heldBytes) body(data []byte) io.ReadCloser {
+	h.handed = true
+	return &releasingBody{Reader: bytes.NewReader(data), h: h}
+}
+
+func (h *heldBytes) release() {
+	if h.n > 0 {
+		h.b.give(h.n)
+		h.n = 0
+	}
+}
+
+// releaseUnlessHanded gives the bytes back unless a response body owns them.
+func (h *heldBytes) releaseUnlessHanded() {
+	if !h.handed {
+		h.release()
+	}
+}
+
+type releasingBody struct {
+	*bytes.Reader
+	h    *heldBytes
+	once sync.Once
+}
+
+func (r *releasingBody) Close() error {
+	r.once.Do(r.h.release)
+	return nil
+}
+
+// overBudget is the 503 answered when the bodies in flight already hold the whole
+// buffer budget.
+func (p *Proxy) overBudget(req *http.Request, start time.Time) *http.Response {
+	p.log.Warn("buffer budget exhausted: request refused", "method", req.Method, "path", p.shownPath(req.URL.Path), "budget", p.budget.max)
+	resp := errorResponse(req, http.StatusServiceUnavailable, fmt.Sprintf("the recording proxy's buffer budget (%d bytes for the bodies of all requests in flight) is exhausted; retry later", p.budget.max))
+	resp.Header.Set("Retry-After", "1")
+	p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
+	return resp
 }

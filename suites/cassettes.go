@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"sync"
 	"text/template"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -148,6 +150,9 @@ func (o *oracle) interaction(f *cassette.File, in *cassette.Interaction) {
 			if reason := o.skipReason(in, u); reason != "" {
 				Skip(reason)
 			}
+			if reason := o.refusal(in, u); reason != "" {
+				Skip(reason)
+			}
 			rq, reason := o.request(in, path)
 			if reason != "" {
 				Skip(reason)
@@ -219,10 +224,18 @@ func (o *oracle) request(in *cassette.Interaction, path string) (request, string
 		header: http.Header{},
 		body:   []byte(o.mapIDs(in.Request.Body)),
 	}
+	var refused []string
 	for k, vs := range in.Request.Headers {
-		if !droppedOnResend(k) {
+		switch {
+		case resentHeader(k):
 			rq.header[k] = slices.Clone(vs)
+		case !droppedOnResend(k):
+			refused = append(refused, k)
 		}
+	}
+	if len(refused) > 0 {
+		slices.Sort(refused)
+		AddReportEntry("headers not re-sent", "not on the allow-list of headers a recorded request may carry to the target: "+strings.Join(refused, ", "))
 	}
 	code := in.Response.Code
 	switch cassette.AuthKindOf(in.Request.Headers) {
@@ -254,6 +267,62 @@ func (o *oracle) request(in *cassette.Interaction, path string) (request, string
 		}
 	}
 	return rq, ""
+}
+
+// resentHeaders are the recorded request headers re-sent to the target: what a
+// client of the endpoint sends that is neither a credential nor the transport's own.
+// Any other recorded header (a cassette is input, and may have been edited) is left
+// out, and the check says so.
+var resentHeaders = []string{
+	"Accept", "Accept-Language", "Content-Type", "Prefer", "User-Agent",
+	"X-Project-Id", "X-Domain-Id", "X-Language",
+}
+
+// resentHeader reports whether a recorded request header is re-sent.
+func resentHeader(name string) bool {
+	return slices.Contains(resentHeaders, http.CanonicalHeaderKey(name))
+}
+
+// refusal says why a recorded request is not re-sent because it is not one the
+// contract defines, or "": its method and path must be an operation of the OpenAPI
+// document once cleaned of dot segments, doubled slashes and percent-encoded
+// separators, and its query may carry only the operation's parameters. A cassette is
+// input: an edited one must not make verify send the user's credentials elsewhere.
+func (o *oracle) refusal(in *cassette.Interaction, u *url.URL) string {
+	if u == nil {
+		return "refused: the recorded URL does not parse"
+	}
+	raw := strings.ToLower(u.EscapedPath())
+	for _, enc := range []string{"%2f", "%2e", "%5c", "%25", "\\"} {
+		if strings.Contains(raw, enc) {
+			return fmt.Sprintf("refused: the recorded path %q holds an encoded separator or dot (%s); only the contract's operations are re-sent", u.EscapedPath(), enc)
+		}
+	}
+	if clean := path.Clean(u.Path); clean != u.Path && clean+"/" != u.Path {
+		return fmt.Sprintf("refused: the recorded path %q is not clean (it is %q once dot segments and doubled slashes are removed); only the contract's operations are re-sent", u.Path, clean)
+	}
+	req, err := http.NewRequest(in.Request.Method, (&url.URL{Scheme: "http", Host: "target.invalid", Path: u.Path}).String(), http.NoBody)
+	if err != nil {
+		return fmt.Sprintf("refused: %s %s: %v", in.Request.Method, u.Path, err)
+	}
+	route, _, err := o.t.Contract.Route(req)
+	if err != nil {
+		return fmt.Sprintf("refused: %s %s is not an operation of the contract (fixtures/openapi.yaml); only those are re-sent", in.Request.Method, u.Path)
+	}
+	declared := map[string]bool{}
+	for _, ps := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
+		for _, p := range ps {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+				declared[p.Value.Name] = true
+			}
+		}
+	}
+	for name := range u.Query() {
+		if !declared[name] {
+			return fmt.Sprintf("refused: query parameter %q is not one %s %s declares", name, in.Request.Method, route.Path)
+		}
+	}
+	return ""
 }
 
 // droppedOnResend reports whether a recorded request header is left out when the

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -39,7 +41,7 @@ secret. A cassette without a provenance file (CASSETTE.provenance.json, which
 noticeconf record writes) is reported too. Exit code 1 when anything is found, 2 when
 a file cannot be read or parsed.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			var o audit.Options
 			for _, p := range patterns {
 				re, err := regexp.Compile(p)
@@ -48,9 +50,16 @@ a file cannot be read or parsed.`,
 				}
 				o.Patterns = append(o.Patterns, re)
 			}
-			r, err := audit.Paths(args, o)
+			r, err := interruptible(cmd.Context(), func() (audit.Report, error) { return audit.Paths(args, o) })
 			if err != nil {
+				var ee *exitError
+				if errors.As(err, &ee) {
+					return err
+				}
 				return usageErr(err)
+			}
+			for _, w := range r.Warnings {
+				e.log.Warn(w)
 			}
 			for _, f := range r.Findings {
 				fmt.Fprintln(e.stdout, f)
@@ -60,7 +69,8 @@ a file cannot be read or parsed.`,
 			}
 			switch {
 			case len(r.Files) == 0:
-				fmt.Fprintf(e.stdout, "no cassettes (*.yaml, *.yml) found in %s: nothing to audit\n", strings.Join(args, " "))
+				// An audit of nothing must not pass for a clean one.
+				return usageErr(fmt.Errorf("no cassettes (*.yaml, *.yml) found in %s: nothing to audit", strings.Join(args, " ")))
 			case len(r.Findings) == 0 && len(r.Provenance) == 0:
 				fmt.Fprintf(e.stdout, "audited %d cassette(s), %d interaction(s): no secrets found, provenance complete\n", len(r.Files), r.Interactions)
 			case len(r.Findings) == 0:
@@ -75,4 +85,36 @@ a file cannot be read or parsed.`,
 	}
 	cmd.Flags().StringArrayVar(&patterns, "pattern", nil, "regular expression that also counts as a secret (repeatable)")
 	return cmd
+}
+
+// warnLoaded logs what the loader left out of the cassettes it loaded (a torn last
+// interaction), so that no reader drops an interaction silently.
+func warnLoaded(e *env, files []*cassette.File) {
+	for _, f := range files {
+		for _, w := range f.Warnings {
+			e.log.Warn(w)
+		}
+	}
+}
+
+// interruptible runs f, and returns at once with exitInterrupted when ctx ends first
+// (SIGINT or SIGTERM): f reads files and cannot be stopped, and its result is no
+// longer wanted.
+func interruptible[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, &exitError{code: exitInterrupted, err: errors.New("interrupted (SIGINT or SIGTERM): no verdict")}
+	}
 }

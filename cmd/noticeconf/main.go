@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -23,8 +24,25 @@ const (
 	exitUsage = 2 // bad flags, bad input files, unreachable target
 )
 
+// forceExitAfter is how long a command may take to stop once SIGINT or SIGTERM
+// arrives (servers shut down within --shutdown-timeout, at most maxShutdownTimeout);
+// then the process exits with exitInterrupted whatever it is doing. A second signal
+// ends it at once.
+const forceExitAfter = maxShutdownTimeout + 10*time.Second
+
+// exitInterrupted is the exit code of a command ended by a signal it could not
+// finish on in time (128 + SIGINT, as shells report it).
+const exitInterrupted = 130
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // from now on a signal has its default effect: the process ends
+		time.Sleep(forceExitAfter)
+		fmt.Fprintf(os.Stderr, "noticeconf: still running %s after SIGINT/SIGTERM; exiting\n", forceExitAfter)
+		os.Exit(exitInterrupted)
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +21,7 @@ func newMockCmd(e *env) *cobra.Command {
 		listen, ak, sk, style string
 		allowRemote           bool
 		o                     mock.Config
+		so                    serve.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
@@ -63,12 +67,15 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
+			if err := errors.Join(checkServeFlags(so), nonNegative("latency", o.Latency)); err != nil {
+				return usageErr(err)
+			}
 			o.Logger = e.log
 			srv, err := mock.New(o)
 			if err != nil {
 				return usageErr(err)
 			}
-			return serve.Run(cmd.Context(), srv, listen, func(addr string) {
+			return served(e, serve.RunWith(cmd.Context(), srv, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				if demo {
 					fmt.Fprintf(e.stdout, "demo profile: X-Auth-Token %s, AK %s (SK %s), job ids %s; forbidden token %s\n",
@@ -77,7 +84,7 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 				} else {
 					fmt.Fprintf(e.stdout, "serving %d token(s), %d AK/SK pair(s), %d job id(s)\n", len(o.Tokens), len(o.Credentials), len(o.JobIDs))
 				}
-			})
+			}))
 		},
 	}
 	f := cmd.Flags()
@@ -90,20 +97,44 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 	f.StringVar(&style, "result-style", string(mock.ResultObject), "form of `result` on success: object, string or null")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
 	f.DurationVar(&o.Latency, "latency", 0, "delay before every answer, e.g. 50ms")
+	addServeFlags(f, &so)
 	return cmd
 }
 
 // checkLoopback refuses a listen address off the loopback interface unless allowed.
+// A host name is resolved, and every address it resolves to must be loopback
+// ("localhost" included: it is only as loopback as the resolver says).
 func checkLoopback(addr string, allowRemote bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("--listen %q: %w", addr, err)
 	}
-	if allowRemote || host == "localhost" {
+	if allowRemote {
 		return nil
 	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("--listen %q is not a loopback address; add --allow-remote to serve other hosts", addr)
+	if host == "" {
+		return fmt.Errorf("--listen %q binds every interface; give a loopback address such as 127.0.0.1:0, or add --allow-remote", addr)
+	}
+	ips := []net.IP{net.ParseIP(host)}
+	if ips[0] == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+		if err != nil {
+			return fmt.Errorf("--listen %q: resolve %s: %w", addr, host, err)
+		}
+		ips = ips[:0]
+		for _, a := range addrs {
+			ips = append(ips, a.IP)
+		}
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("--listen %q: %s is not a loopback address; add --allow-remote to serve other hosts", addr, ip)
+		}
+	}
+	if len(ips) == 0 {
+		return fmt.Errorf("--listen %q: %s resolves to no address", addr, host)
 	}
 	return nil
 }

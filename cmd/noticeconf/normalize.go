@@ -38,7 +38,7 @@ live API that you keep as evidence: the real dates and request ids are worth kee
 				return usageErr(fmt.Errorf("--date: %w", err))
 			}
 			for _, path := range args {
-				if err := provenance.Normalize(path, provenance.NormalizeOptions{Date: d, Host: host, Note: note}); err != nil {
+				if err := provenance.Normalize(path, provenance.NormalizeOptions{Date: d, Host: host, Note: note, Warn: func(w string) { e.log.Warn(w) }}); err != nil {
 					return usageErr(err)
 				}
 				fmt.Fprintf(e.stdout, "normalized %s\n", path)

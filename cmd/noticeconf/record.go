@@ -24,6 +24,7 @@ func newRecordCmd(e *env) *cobra.Command {
 		allowRemote                     bool
 		cfg                             proxy.Config
 		credentials                     []string
+		so                              serve.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "record --cassette FILE (--upstream URL | --forward)",
@@ -64,6 +65,15 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
+			if err := errors.Join(checkServeFlags(so), positive("response-header-timeout", cfg.ResponseHeaderTimeout)); err != nil {
+				return usageErr(err)
+			}
+			if cfg.MaxBodyBytes <= 0 || cfg.MaxBufferBytes < cfg.MaxBodyBytes {
+				return usageErr(fmt.Errorf("--max-body-bytes %d and --max-buffer-bytes %d: want a positive body limit and a buffer budget at least as large", cfg.MaxBodyBytes, cfg.MaxBufferBytes))
+			}
+			if so.WriteTimeout <= cfg.ResponseHeaderTimeout {
+				return usageErr(fmt.Errorf("--write-timeout %s must be longer than --response-header-timeout %s: the answer is written after the upstream's", so.WriteTimeout, cfg.ResponseHeaderTimeout))
+			}
 			if upstreamCA != "" {
 				pem, err := os.ReadFile(upstreamCA)
 				if err != nil {
@@ -103,7 +113,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 			if err != nil {
 				return usageErr(errors.Join(err, p.Close()))
 			}
-			runErr := serve.Run(cmd.Context(), p, listen, func(addr string) {
+			runErr := serve.RunWith(cmd.Context(), p, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "recording to %s (%d interaction(s) in it)\n", p.Cassette(), p.Recorded())
 				if cfg.Forward {
@@ -112,6 +122,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 					fmt.Fprintf(e.stdout, "reverse proxy to %s: point clients' endpoint at http://%s\n", strings.TrimRight(shownUpstream, "/"), addr)
 				}
 			})
+			runErr = served(e, runErr)
 			closeErr := p.Close()
 			if closeErr == nil {
 				closeErr = finishProvenance(cfg.Cassette, prov)
@@ -144,6 +155,9 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of more root certificates to trust for the upstream")
 	f.DurationVar(&cfg.ResponseHeaderTimeout, "response-header-timeout", proxy.DefaultResponseHeaderTimeout, "how long to wait for the upstream's response headers before answering 504")
 	f.StringArrayVar(&credentials, "credential", nil, `name a credential: NAME=ENV_VAR, the token or access key in $ENV_VAR is recorded as "REDACTED:NAME" (repeatable)`)
+	addServeFlags(f, &so)
+	f.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", proxy.DefaultMaxBodyBytes, "largest recorded body, after gzip decoding: a bigger request is refused with 413, a bigger gzip answer with 502, a bigger plain answer passed on unrecorded")
+	f.Int64Var(&cfg.MaxBufferBytes, "max-buffer-bytes", proxy.DefaultMaxBufferBytes, "bytes of bodies all requests in flight may hold together; past it, requests get 503 with Retry-After")
 	f.BoolVar(&cfg.FsyncBeforeResponse, "fsync-before-response", false, "fsync each interaction before its response is passed on (default: written before, fsynced in the background within 100 ms)")
 	return cmd
 }

@@ -20,6 +20,7 @@ func newReplayCmd(e *env) *cobra.Command {
 		repeat      string
 		allowRemote bool
 		credentials []string
+		so          serve.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --cassette PATH [--cassette PATH ...]",
@@ -63,19 +64,23 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(fmt.Errorf("--credential: %w", err))
 			}
+			if err := checkServeFlags(so); err != nil {
+				return usageErr(err)
+			}
 			files, err := cassette.LoadPaths(paths...)
 			if err != nil {
 				return usageErr(err)
 			}
+			warnLoaded(e, files)
 			h, err := replay.New(files, replay.Options{Latency: lat, Repeat: rep, Logger: e.log, Credentials: names})
 			if err != nil {
 				return usageErr(err)
 			}
-			return serve.Run(cmd.Context(), h, listen, func(addr string) {
+			return served(e, serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "replaying %d interaction(s) from %d cassette(s); unmatched requests get %d with %s: %s\n",
 					h.Len(), len(files), replay.NoMatchStatus, replay.HeaderReplay, replay.ReplayNoMatch)
-			})
+			}))
 		},
 	}
 	f := cmd.Flags()
@@ -85,5 +90,6 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringVar(&latency, "latency", string(replay.LatencyNone), "none (answer at once) or recorded (wait each recorded duration)")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
 	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)
+	addServeFlags(f, &so)
 	return cmd
 }

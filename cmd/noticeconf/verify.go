@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
@@ -33,6 +34,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 		if err != nil {
 			return nil, fmt.Errorf("--credential: %w", err)
 		}
+		warnLoaded(e, files)
 		return replay.New(files, replay.Options{Logger: e.log, Credentials: names})
 	}
 	cmd := &cobra.Command{
@@ -85,6 +87,12 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 			if cmd.Flags().Changed("fault-injection") {
 				o.FaultInjection = &fault
 			}
+			if err := nonNegative("timeout", o.RequestTimeout); err != nil {
+				return usageErr(err)
+			}
+			if err := checkTargetURL(o.Target); err != nil {
+				return usageErr(err)
+			}
 			var err error
 			if o.JobMap, err = verify.ParseJobMap(jobMap); err != nil {
 				return usageErr(err)
@@ -99,8 +107,16 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 				// not be written: either way nothing conclusive was checked.
 				return usageErr(err)
 			}
+			if cmd.Context().Err() != nil {
+				// Checks cut short by SIGINT/SIGTERM are no verdict either way.
+				return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted (SIGINT or SIGTERM) while checking %s: no verdict", rep.Target)}
+			}
 			if !rep.Conforms {
 				return failErr(fmt.Errorf("%d MUST checks failed against %s", rep.Summary.Failed, rep.Target))
+			}
+			if ran := rep.Summary.Passed + rep.Summary.Failed + rep.Summary.Warnings; ran == 0 {
+				// A verdict over nothing is no verdict: say so rather than pass.
+				return usageErr(fmt.Errorf("no check ran against %s (%d selected, all skipped; see the reasons above, and --label-filter, --focus, --skip): nothing was verified", rep.Target, rep.Summary.Checks))
 			}
 			return nil
 		},
@@ -136,4 +152,28 @@ func fromEnv(v *string, name string) {
 	if *v == "" {
 		*v = os.Getenv(name)
 	}
+}
+
+// checkTargetURL refuses a --target URL with more than a scheme, host and port: the
+// checks append the endpoint's paths to it, so a path, query, fragment or user
+// information would build broken (or credential-leaking) URLs.
+func checkTargetURL(target string) error {
+	if !strings.HasPrefix(target, "http://") && !strings.HasPrefix(target, "https://") {
+		return nil
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return fmt.Errorf("--target %q: %w", target, err)
+	}
+	switch {
+	case u.Host == "":
+		return fmt.Errorf("--target %q: no host", target)
+	case u.User != nil:
+		return fmt.Errorf("--target: user information in the URL is not allowed; give credentials with NOTICECONF_TOKEN or NOTICECONF_AK/NOTICECONF_SK")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return fmt.Errorf("--target %q: a query or fragment is not allowed; give the base URL, e.g. %s://%s", target, u.Scheme, u.Host)
+	case u.Path != "" && u.Path != "/":
+		return fmt.Errorf("--target %q: a path is not allowed (the checks add /v3/jobs/notice/...); give the base URL, e.g. %s://%s", target, u.Scheme, u.Host)
+	}
+	return nil
 }

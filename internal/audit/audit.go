@@ -66,6 +66,9 @@ type Report struct {
 	// Provenance are the cassettes without a valid provenance file (see package
 	// provenance), one finding each, with Interaction -1 and Field "provenance".
 	Provenance []Finding
+	// Warnings say what the loader left out of a cassette it still read (a last
+	// interaction torn by a crash; see cassette.File.Warnings).
+	Warnings []string
 }
 
 type rule struct {
@@ -144,14 +147,15 @@ func Paths(paths []string, o Options) (Report, error) {
 			return r, err
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			c, err := cassette.LoadFile(f)
 			if err != nil {
 				return r, fmt.Errorf("audit: %w", err)
 			}
-			findings, n, err := File(f, data, o)
+			findings, n, err := loaded(f, c, o)
 			if err != nil {
 				return r, err
 			}
+			r.Warnings = append(r.Warnings, c.Warnings...)
 			r.Files = append(r.Files, f)
 			r.Interactions += n
 			r.Findings = append(r.Findings, findings...)
@@ -195,6 +199,11 @@ func File(name string, data []byte, o Options) ([]Finding, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("audit: %w", err)
 	}
+	return loaded(name, c, o)
+}
+
+// loaded audits a loaded cassette; name is used in the findings.
+func loaded(name string, c *cassette.File, o Options) ([]Finding, int, error) {
 	cfg := redact.Config{}
 	for _, p := range o.Patterns {
 		cfg.Patterns = append(cfg.Patterns, p.String())

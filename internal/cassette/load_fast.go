@@ -39,12 +39,17 @@ type fastParser struct {
 
 // parseFast returns the document node of data, or false if data is outside the subset.
 func parseFast(data []byte) (*yaml.Node, bool) {
+	return parseFastAt(data, 1)
+}
+
+// parseFastAt is parseFast for data that starts on line first of its file.
+func parseFastAt(data []byte, first int) (*yaml.Node, bool) {
 	if !utf8.Valid(data) || !plainText(data) {
 		return nil, false
 	}
 	p := &fastParser{ok: true}
 	p.lines = make([]fastLine, 0, bytes.Count(data, []byte{'\n'})+1)
-	for num := 1; len(data) > 0; num++ {
+	for num := first; len(data) > 0; num++ {
 		text := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			text, data = data[:i], data[i+1:]

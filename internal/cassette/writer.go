@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,8 +57,16 @@ var ErrExists = errors.New("cassette already exists")
 // interactions reach the Writer. The caller must call Close when finished.
 type Writer struct {
 	path string
-	f    *os.File
+	f    Sink
 	opts WriterOptions
+	lock *fileLock
+
+	// size is the length of the file up to the end of its last complete interaction:
+	// where a failed write is cut back to. Only the flushing goroutine uses it.
+	size int64
+	// broken is set when a failed write could not be cut back: the file may end in a
+	// torn record, and every later Append fails with it. Guarded by mu.
+	broken error
 
 	mu       sync.Mutex
 	nextID   int
@@ -88,6 +97,18 @@ type WriterOptions struct {
 	// that finds a write older than MaxSyncLag still waiting for its fsync waits for
 	// that fsync before it writes. If zero, DefaultMaxSyncLag.
 	MaxSyncLag time.Duration
+	// WrapFile, if not nil, is given the opened cassette file and returns what the
+	// Writer writes through instead: a fault injector (a disk that fills after N
+	// bytes, an I/O error) for tests. If nil, the *os.File is used as it is.
+	WrapFile func(Sink) Sink
+}
+
+// Sink is what a Writer writes a cassette file through; *os.File implements it.
+type Sink interface {
+	Write(p []byte) (int, error)
+	Truncate(size int64) error
+	Sync() error
+	Close() error
 }
 
 // DefaultMaxSyncLag is WriterOptions.MaxSyncLag when it is zero.
@@ -108,20 +129,41 @@ func OpenWriter(path string, mode WriteMode) (*Writer, error) {
 }
 
 // OpenWriterWith is OpenWriter with options.
+//
+// A Writer holds a lock on the cassette (an flock on the sidecar file PATH.lock, which
+// names the holder's pid and start time) until Close: a second Writer on the same
+// file, in this process or another, fails with ErrLocked naming the holder.
 func OpenWriterWith(path string, mode WriteMode, opts WriterOptions) (*Writer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
 	}
-	w := newWriter(path, nil, 0, opts)
-	var err error
+	lock, err := acquireLock(path)
+	if err != nil {
+		return nil, err
+	}
+	w, err := openLocked(path, mode, opts)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	w.lock = lock
+	return w, nil
+}
+
+// openLocked is OpenWriterWith once the lock is held.
+func openLocked(path string, mode WriteMode, opts WriterOptions) (*Writer, error) {
+	var (
+		f   *os.File
+		err error
+	)
 	switch mode {
 	case CreateNew:
-		w.f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 		if errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("cassette %s: %w", path, ErrExists)
 		}
 	case Overwrite:
-		w.f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
 	case Append:
 		return openAppend(path, opts)
 	default:
@@ -130,6 +172,7 @@ func OpenWriterWith(path string, mode WriteMode, opts WriterOptions) (*Writer, e
 	if err != nil {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
 	}
+	w := newWriter(path, f, 0, opts)
 	if err := w.start(); err != nil {
 		_ = w.f.Close()
 		return nil, err
@@ -142,7 +185,11 @@ func newWriter(path string, f *os.File, nextID int, opts WriterOptions) *Writer 
 	if opts.MaxSyncLag <= 0 {
 		opts.MaxSyncLag = DefaultMaxSyncLag
 	}
-	w := &Writer{path: path, f: f, nextID: nextID, opts: opts}
+	var file Sink = f
+	if opts.WrapFile != nil {
+		file = opts.WrapFile(f)
+	}
+	w := &Writer{path: path, f: file, nextID: nextID, opts: opts}
 	w.idle = sync.NewCond(&w.mu)
 	w.syncedCond = sync.NewCond(&w.mu)
 	return w
@@ -189,7 +236,7 @@ func (w *Writer) syncPending() {
 	defer w.mu.Unlock()
 	w.synced = target
 	if err != nil && w.syncErr == nil {
-		w.syncErr = fmt.Errorf("cassette %s: fsync: %w", w.path, err)
+		w.syncErr = fmt.Errorf("cassette %s: fsync: %w; recording stopped", w.path, err)
 	}
 	if w.synced == w.written {
 		w.unsyncedSince = time.Time{}
@@ -203,9 +250,14 @@ func (w *Writer) syncPending() {
 // start writes the header of a new, empty file and makes it and its directory entry
 // durable.
 func (w *Writer) start() error {
-	if _, err := w.f.WriteString(header); err != nil {
+	n, err := w.f.Write([]byte(header))
+	if err != nil {
+		if n > 0 {
+			_ = w.f.Truncate(0)
+		}
 		return fmt.Errorf("cassette %s: write header: %w", w.path, err)
 	}
+	w.size = int64(n)
 	if err := w.f.Sync(); err != nil {
 		return fmt.Errorf("cassette %s: sync: %w", w.path, err)
 	}
@@ -213,14 +265,10 @@ func (w *Writer) start() error {
 }
 
 func openAppend(path string, opts WriterOptions) (*Writer, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(data) == 0) {
-		return OpenWriterWith(path, Overwrite, opts)
+	n, keep, size, err := appendPoint(path)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && size == 0) {
+		return openLocked(path, Overwrite, opts)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("cassette %s: %w", path, err)
-	}
-	n, keep, err := completePrefix(data)
 	if err != nil {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
 	}
@@ -229,13 +277,14 @@ func openAppend(path string, opts WriterOptions) (*Writer, error) {
 		return nil, fmt.Errorf("cassette %s: %w", path, err)
 	}
 	w := newWriter(path, f, n, opts)
-	if keep < len(data) {
-		if err := f.Truncate(int64(keep)); err != nil {
-			_ = f.Close()
+	w.size = int64(keep)
+	if int64(keep) < size {
+		if err := w.f.Truncate(int64(keep)); err != nil {
+			_ = w.f.Close()
 			return nil, fmt.Errorf("cassette %s: drop a torn last interaction: %w", path, err)
 		}
-		if err := f.Sync(); err != nil {
-			_ = f.Close()
+		if err := w.f.Sync(); err != nil {
+			_ = w.f.Close()
 			return nil, fmt.Errorf("cassette %s: sync: %w", path, err)
 		}
 	}
@@ -243,26 +292,86 @@ func openAppend(path string, opts WriterOptions) (*Writer, error) {
 	return w, nil
 }
 
-// completePrefix parses a cassette file and returns the id the next interaction gets
+// appendPoint returns the id the next interaction of the cassette at path gets, the
+// length of its prefix of complete interactions and its size. A cassette that loads
+// whole and ends on a complete record is streamed (see LoadFile) and only its tail is
+// read again; any other is read whole, for completePrefix to cut.
+func appendPoint(path string) (nextID, keep int, size int64, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if fi.Size() == 0 {
+		return 0, 0, 0, nil
+	}
+	if f, err := LoadFile(path); err == nil && len(f.Warnings) == 0 && fi.Mode().IsRegular() {
+		if tail, err := readTail(path, fi.Size(), 64<<10); err == nil && complete(tail) && endsOnRecord(tail) {
+			for _, i := range f.Interactions {
+				if i.ID >= nextID {
+					nextID = i.ID + 1
+				}
+			}
+			return nextID, int(fi.Size()), fi.Size(), nil
+		}
+	}
+	data, err := readRegular(path, 0)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	nextID, keep, err = completePrefix(path, data)
+	return nextID, keep, int64(len(data)), err
+}
+
+// endsOnRecord reports whether the tail of a file ends with a whole last line (not a
+// line cut by the start of the tail).
+func endsOnRecord(tail []byte) bool {
+	return bytes.Count(tail, []byte{'\n'}) >= 2
+}
+
+// readTail reads the last n bytes (at most) of the file at path, of size size.
+func readTail(path string, size, n int64) ([]byte, error) {
+	f, _, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	off := max(size-n, 0)
+	buf := make([]byte, size-off)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// completePrefix checks a cassette file and returns the id the next interaction gets
 // and the length of the longest prefix that holds only complete interactions. An
 // interrupted append can leave a last sequence item (a line starting with "- " at
 // column 0) cut anywhere, even where the rest still parses; such an item does not end
-// with its duration line, and is dropped.
-func completePrefix(data []byte) (nextID, keep int, err error) {
+// with its duration line, and is dropped. The prefix is read by Parse, so that what
+// every reader refuses (aliases, a second document, duplicate ids) is refused here too.
+func completePrefix(path string, data []byte) (nextID, keep int, err error) {
 	keep = len(data)
-	c, err := parse(data)
-	if err != nil || !complete(data) {
+	if k, torn := tornTail(data); torn {
+		keep = k
+	} else if !complete(data) {
 		cut := bytes.LastIndex(data, []byte("\n- "))
 		if cut < 0 {
-			return 0, 0, fmt.Errorf("not a complete cassette: %w", errors.Join(err, errors.New("no complete interaction")))
+			if _, err := Parse(path, data); err != nil {
+				return 0, 0, fmt.Errorf("not a complete cassette: %w", err)
+			}
+			return 0, 0, errors.New("not a complete cassette: no complete interaction")
 		}
 		keep = cut + 1
-		if c, err = parse(data[:keep]); err != nil || !complete(data[:keep]) {
-			return 0, 0, fmt.Errorf("not a complete cassette: %w", errors.Join(err, errors.New("its last interactions are damaged")))
-		}
 	}
-	for _, i := range c.Interactions {
-		if i != nil && i.ID >= nextID {
+	f, err := Parse(path, data[:keep])
+	if err != nil {
+		return 0, 0, fmt.Errorf("not a complete cassette: %w", err)
+	}
+	if !complete(data[:keep]) || len(f.Warnings) > 0 {
+		return 0, 0, errors.New("not a complete cassette: its last interactions are damaged")
+	}
+	for _, i := range f.Interactions {
+		if i.ID >= nextID {
 			nextID = i.ID + 1
 		}
 	}
@@ -280,18 +389,6 @@ func complete(data []byte) bool {
 	}
 	last := data[bytes.LastIndexByte(data[:len(data)-1], '\n')+1:]
 	return bytes.HasPrefix(last, lastLine)
-}
-
-// parse decodes a cassette file's bytes as go-vcr's cassette.Load does.
-func parse(data []byte) (*vcr.Cassette, error) {
-	var c vcr.Cassette
-	if err := yaml.Unmarshal(data, &c); err != nil {
-		return nil, err
-	}
-	if c.Version != FormatVersion {
-		return nil, fmt.Errorf("cassette format version %d, want %d", c.Version, FormatVersion)
-	}
-	return &c, nil
 }
 
 // Path returns the cassette file's path.
@@ -326,8 +423,7 @@ func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 		w.mu.Unlock()
 		return 0, fmt.Errorf("cassette %s: %w", w.path, ErrWriterClosed)
 	}
-	if w.syncErr != nil {
-		err := w.syncErr
+	if err := errors.Join(w.syncErr, w.broken); err != nil {
 		w.mu.Unlock()
 		return 0, err
 	}
@@ -348,12 +444,23 @@ func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 // flushLocked writes batches of queued items until the queue is empty. It is called
 // with w.mu held by the one goroutine that set w.flushing, and drops the lock while
 // it writes so that others can queue the next batch meanwhile.
+//
+// A write that fails (a full disk, an I/O error) fails every item of its batch, and
+// the file is cut back to the end of its last complete interaction, so that it stays
+// a cassette of what was written before and the next write lands on a clean end. If
+// the cut fails too, the Writer is broken: every later Append fails.
 func (w *Writer) flushLocked() {
 	for len(w.queue) > 0 {
 		batch := w.queue
 		w.queue = nil
 		if !w.opts.SyncBehind {
 			w.syncs++
+		}
+		if w.broken != nil {
+			for _, p := range batch {
+				p.done <- w.broken
+			}
+			continue
 		}
 		w.mu.Unlock()
 		buf := batch[0].data
@@ -367,17 +474,37 @@ func (w *Writer) flushLocked() {
 				buf = append(buf, p.data...)
 			}
 		}
-		_, err := w.f.Write(buf)
-		if err == nil && !w.opts.SyncBehind {
-			err = w.f.Sync()
+		n, err := w.f.Write(buf)
+		if err == nil && n != len(buf) {
+			err = io.ErrShortWrite
 		}
+		var broken error
 		if err != nil {
 			err = fmt.Errorf("cassette %s: append: %w", w.path, err)
+			if terr := w.f.Truncate(w.size); terr != nil {
+				broken = fmt.Errorf("%w; cutting the file back to its last complete interaction (%d bytes) failed too: %v; recording stopped", err, w.size, terr)
+				err = broken
+			}
+		} else {
+			w.size += int64(n)
+			if !w.opts.SyncBehind {
+				if serr := w.f.Sync(); serr != nil {
+					// The bytes are in the file but perhaps not on the disk: the
+					// interactions cannot be promised, and neither can later ones.
+					w.size -= int64(n)
+					_ = w.f.Truncate(w.size)
+					err = fmt.Errorf("cassette %s: fsync: %w; recording stopped", w.path, serr)
+					broken = err
+				}
+			}
 		}
 		for _, p := range batch {
 			p.done <- err
 		}
 		w.mu.Lock()
+		if broken != nil && w.broken == nil {
+			w.broken = broken
+		}
 		if w.opts.SyncBehind && err == nil {
 			w.written++
 			if w.unsyncedSince.IsZero() {
@@ -435,7 +562,9 @@ func (w *Writer) Close() error {
 		syncErr = w.syncErr
 		w.mu.Unlock()
 	}
-	if err := w.f.Close(); err != nil {
+	err := w.f.Close()
+	w.lock.release()
+	if err != nil {
 		return errors.Join(syncErr, fmt.Errorf("cassette %s: close: %w", w.path, err))
 	}
 	return syncErr

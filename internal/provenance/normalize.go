@@ -31,6 +31,9 @@ type NormalizeOptions struct {
 	Host string
 	// Note, if set, becomes the provenance's note.
 	Note string
+	// Warn, if not nil, is called with what the loader left out of the cassette (a
+	// torn last interaction, which the rewritten file no longer holds).
+	Warn func(string)
 }
 
 // Normalize rewrites the cassette at path so that two recordings of the same traffic
@@ -55,9 +58,19 @@ func Normalize(path string, o NormalizeOptions) error {
 	if err != nil {
 		return fmt.Errorf("normalize: %w", err)
 	}
+	release, err := cassette.Lock(path)
+	if err != nil {
+		return fmt.Errorf("normalize: %w", err)
+	}
+	defer release()
 	f, err := cassette.LoadFile(path)
 	if err != nil {
 		return fmt.Errorf("normalize: %w", err)
+	}
+	if o.Warn != nil {
+		for _, w := range f.Warnings {
+			o.Warn(w)
+		}
 	}
 	ids := map[string]string{}
 	newID := func(old string) string {

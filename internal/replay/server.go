@@ -1,15 +1,14 @@
 package replay
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/internal/serve"
 )
 
 // Server is a replay server listening on a loopback port, for tests: the replay
@@ -21,6 +20,7 @@ type Server struct {
 	Handler *Handler
 
 	srv       *http.Server
+	conns     *serve.Hijacked
 	errc      chan error
 	closeOnce sync.Once
 	closeErr  error
@@ -48,13 +48,15 @@ func Start(h *Handler) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replay server: listen: %w", err)
 	}
+	srv, conns := serve.NewServer(h, serve.Options{})
 	s := &Server{
 		URL:     "http://" + ln.Addr().String(),
 		Handler: h,
-		srv:     &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+		srv:     srv,
+		conns:   conns,
 		errc:    make(chan error, 1),
 	}
-	go func() { s.errc <- s.srv.Serve(ln) }()
+	go func() { s.errc <- s.srv.Serve(conns.Listener(ln)) }()
 	return s, nil
 }
 
@@ -66,9 +68,7 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) shutdown() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	shutdownErr := s.srv.Shutdown(ctx)
+	shutdownErr := serve.Shutdown(s.srv, s.conns, serve.DefaultShutdownTimeout)
 	if err := <-s.errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("replay server %s: %w", s.URL, err)
 	}

@@ -129,6 +129,11 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 		if recorded, err = cassette.LoadPaths(o.Cassettes...); err != nil {
 			return Report{}, fmt.Errorf("%w: --cassettes: %w", ErrUsage, err)
 		}
+		for _, f := range recorded {
+			for _, w := range f.Warnings {
+				log.Warn(w)
+			}
+		}
 	}
 	rt, err := o.resolve(ctx)
 	if err != nil {

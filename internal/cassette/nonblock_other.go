@@ -1,0 +1,5 @@
+//go:build !unix
+
+package cassette
+
+const syscallNonblock = 0
