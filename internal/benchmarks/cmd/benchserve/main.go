@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/noticeconf/noticeconf/internal/asynclog"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/replay"
@@ -61,7 +62,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	logs := asynclog.NewWriter(stderr) // as noticeconf's logs
+	defer logs.Close()
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	h, closeFn, err := handler(*mode, *upstream, *cassettePath, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "benchserve:", err)
