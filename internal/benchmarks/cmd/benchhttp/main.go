@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.StringVar(&c.work, "work", "", "work directory for cassettes, mappings and logs (default: a new temporary one, removed after)")
 	fs.DurationVar(&c.duration, "duration", 2*time.Second, "measured window of one load run")
 	fs.DurationVar(&c.warmup, "warmup", 500*time.Millisecond, "warm-up before each load run's window")
-	fs.IntVar(&c.rounds, "rounds", 3, "rounds over every server; each figure is their median")
+	fs.IntVar(&c.rounds, "rounds", 5, "rounds over every server; each figure is their median")
 	fs.StringVar(&c.profileDir, "profile", "", "also profile the replay server and the recording proxy, writing the profiles here")
 	if err := fs.Parse(args); err != nil {
 		return 2
