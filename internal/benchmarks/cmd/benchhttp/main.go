@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -240,6 +241,10 @@ func measure(ctx context.Context, c config, stderr io.Writer) (*report, error) {
 		&target{key: keyRecord, label: "noticeconf record", url: rec.url, requests: mockRequestsFile},
 		&target{key: keyWireMockRec, label: "WireMock recording proxy (--proxy-all --record-mappings)", url: wmRec.url, requests: mockRequestsFile},
 	)
+	// Each target's round runs right after the one it is compared with.
+	order := []string{keyCeiling, replayKey(wireMockSize), keyWireMock, replayKey(replaySizes[0]), replayKey(replaySizes[len(replaySizes)-1]),
+		keyDirect, keyReverseProxy, keyRecord, keyWireMockRec}
+	slices.SortStableFunc(targets, func(a, b *target) int { return slices.Index(order, a.key) - slices.Index(order, b.key) })
 	rep.targets = targets
 
 	loadgen := filepath.Join(c.bin, "loadgen")

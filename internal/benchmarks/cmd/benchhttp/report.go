@@ -237,8 +237,8 @@ func (r *report) markdown() []byte {
 
 	p("## Targets\n\n")
 	p("Each ratio is the median over the rounds of the ratio of two figures measured one\n")
-	p("right after the other in the same round; the range shows how far single rounds\n")
-	p("strayed on this machine.\n\n")
+	p("right after the other in the same round (so it can differ from the ratio of the\n")
+	p("tables' medians); the range shows how far single rounds strayed on this machine.\n\n")
 	p("| Target | Measured | Verdict |\n|---|---|---|\n")
 	for _, v := range r.verdicts() {
 		verdict := "met"
