@@ -84,6 +84,27 @@ bench:
 catalogue:
 	$(GO) test -count=1 ./suites/brokentest/ -args -update -ginkgo.label-filter=catalogue
 
+## bench-http: the replay server and the recording proxy over HTTP, each in its own
+##   process under load from another, against WireMock, a bare net/http server and a
+##   bare httputil.ReverseProxy; profiles both; writes docs/benchmarks-http.md (needs
+##   Java 17, installed with apt-get when missing and root). A few minutes; not part of
+##   `make test`. BENCH_HTTP_FLAGS adds flags (e.g. "-rounds 5 -duration 3s").
+BENCH_HTTP_DIR   ?= bin/bench-http
+BENCH_HTTP_FLAGS ?=
+.PHONY: bench-http
+bench-http: thirdparty-deps
+	@command -v java >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless; \
+		else echo "bench-http needs Java 17 for WireMock: apt-get install openjdk-17-jre-headless"; exit 2; fi; }
+	@mkdir -p $(BENCH_HTTP_DIR)
+	$(GO) build -o $(BENCH_HTTP_DIR)/noticeconf ./cmd/noticeconf
+	$(GO) build -o $(BENCH_HTTP_DIR)/loadgen ./internal/benchmarks/cmd/loadgen
+	$(GO) build -o $(BENCH_HTTP_DIR)/benchserve ./internal/benchmarks/cmd/benchserve
+	$(GO) build -o $(BENCH_HTTP_DIR)/benchhttp ./internal/benchmarks/cmd/benchhttp
+	$(BENCH_HTTP_DIR)/benchhttp -bin $(BENCH_HTTP_DIR) -profile $(BENCH_HTTP_DIR)/profiles -out docs/benchmarks-http.md \
+		-wiremock-jar "$$(ls fixtures/thirdparty/node_modules/wiremock/build/wiremock-standalone-*.jar | head -n 1)" $(BENCH_HTTP_FLAGS)
+
 ## cassette-audit: fail if a committed cassette holds a secret
 cassette-audit:
 	$(GO) run ./cmd/noticeconf cassette audit cassettes/

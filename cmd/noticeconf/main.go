@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/noticeconf/noticeconf/internal/asynclog"
 )
 
 // Exit codes of every subcommand.
@@ -71,12 +73,16 @@ type env struct {
 
 // run executes noticeconf with args and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
+	// Log lines go out from a goroutine of their own, so that no request waits for
+	// stderr; all of them are out before run returns or prints anything more.
+	logs := asynclog.NewWriter(stderr)
+	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(logs, nil))}
 	root := newRootCmd(e)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	logs.Close()
 	if err == nil {
 		return exitOK
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -76,10 +77,16 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(err)
 			}
+			// Loading leaves garbage many times the cassettes' size: give it back to the
+			// OS now, not over the next minutes; and keep only the index, not the loaded
+			// files (nothing below refers to them), so that the server holds about what
+			// it serves.
+			nfiles := len(files)
+			debug.FreeOSMemory()
 			return served(e, serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "replaying %d interaction(s) from %d cassette(s); unmatched requests get %d with %s: %s\n",
-					h.Len(), len(files), replay.NoMatchStatus, replay.HeaderReplay, replay.ReplayNoMatch)
+					h.Len(), nfiles, replay.NoMatchStatus, replay.HeaderReplay, replay.ReplayNoMatch)
 			}))
 		},
 	}

@@ -7,4 +7,9 @@
 // (BenchmarkVerify). `make bench` runs them several times and writes
 // docs/benchmarks.md with the ratios (cmd/benchreport). Apart from that command, the
 // package holds no code outside its tests.
+//
+// The benchmarks over HTTP, every server in a process of its own under load from
+// another, are `make bench-http`: package httpbench and the commands loadgen (the
+// load), benchserve (the baselines, and noticeconf's servers under the profiler) and
+// benchhttp (the run and its report, docs/benchmarks-http.md).
 package benchmarks

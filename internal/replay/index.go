@@ -57,10 +57,27 @@ func packHeader(h http.Header) packedHeader {
 	return packedHeader{kv: kv}
 }
 
-// writeTo adds the packed header's values to dst; dst's slices are its own.
+// writeTo adds the packed header's values to dst; dst's slices are its own. The
+// values of all names share one new array (one allocation per answer, not one per
+// name), each name's slice capped at its own end so that appending to it copies.
 func (p packedHeader) writeTo(dst http.Header) {
-	for i := 0; i+1 < len(p.kv); i += 2 {
-		dst[p.kv[i]] = append(dst[p.kv[i]], p.kv[i+1])
+	n := len(p.kv) / 2
+	if n == 0 {
+		return
+	}
+	vals := make([]string, n)
+	for i := 0; i < n; {
+		k := p.kv[2*i]
+		j := i
+		for ; j < n && p.kv[2*j] == k; j++ {
+			vals[j] = p.kv[2*j+1]
+		}
+		if old := dst[k]; len(old) > 0 {
+			dst[k] = append(old, vals[i:j]...)
+		} else {
+			dst[k] = vals[i:j:j]
+		}
+		i = j
 	}
 }
 

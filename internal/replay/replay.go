@@ -179,7 +179,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	var err error
 	if r.Body != nil {
-		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+		body, err = readBody(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes), r.ContentLength, h.opts.MaxBodyBytes)
 	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -228,6 +228,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeRecorded(w, r, a)
+	// The answer goes out before its log line is written: the line is written under
+	// the logger's lock, which every concurrent request takes, and so must not hold
+	// any answer back.
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 	h.log.Info("replay", "method", r.Method, "path", p.path, "status", a.status,
 		"cassette", a.cassette, "id", a.id)
 }
@@ -281,6 +287,22 @@ func writeRecorded(w http.ResponseWriter, r *http.Request, a *recorded) {
 	if allowed && r.Method != http.MethodHead {
 		_, _ = w.Write(a.body)
 	}
+}
+
+// maxPresized is the largest declared body length readBody allocates up front.
+const maxPresized = 64 << 10
+
+// readBody reads all of rd, the body of a request that declared contentLength bytes
+// (-1 when unknown). A declared length up to limit and maxPresized is read into a
+// slice of just that size, so that a small body costs its size rather than
+// io.ReadAll's first 512 bytes; the server ends the body at the declared length.
+func readBody(rd io.Reader, contentLength, limit int64) ([]byte, error) {
+	if contentLength <= 0 || contentLength > limit || contentLength > maxPresized {
+		return io.ReadAll(rd)
+	}
+	b := make([]byte, contentLength)
+	n, err := io.ReadFull(rd, b)
+	return b[:n], err
 }
 
 // bodyAllowed reports whether a response with this status may have a body.

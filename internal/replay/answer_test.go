@@ -1,0 +1,52 @@
+package replay
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestPackedHeaderWriteToGivesEachAnswerItsOwnValues(t *testing.T) {
+	p := packHeader(http.Header{"A": {"1", "2"}, "B": {"3"}, "C": {"4"}})
+	dst := http.Header{"C": {"0"}}
+	p.writeTo(dst)
+	want := http.Header{"A": {"1", "2"}, "B": {"3"}, "C": {"0", "4"}}
+	if !reflect.DeepEqual(dst, want) {
+		t.Fatalf("writeTo: %v, want %v", dst, want)
+	}
+	// Appending to one name's values must not write into another's, nor into the
+	// next answer's.
+	dst["A"] = append(dst["A"], "x")
+	dst["A"][0] = "changed"
+	if got := dst["B"]; !reflect.DeepEqual(got, []string{"3"}) {
+		t.Errorf("appending to A changed B: %v", got)
+	}
+	next := http.Header{}
+	p.writeTo(next)
+	if got := next["A"]; !reflect.DeepEqual(got, []string{"1", "2"}) {
+		t.Errorf("changing one answer's values changed the next answer's: %v", got)
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	body := strings.Repeat("b", 300)
+	for _, tc := range []struct {
+		name          string
+		contentLength int64
+	}{
+		{"declared length", int64(len(body))},
+		{"unknown length", -1},
+		{"declared over the presized bound", maxPresized + 1},
+	} {
+		got, err := readBody(strings.NewReader(body), tc.contentLength, DefaultMaxBodyBytes)
+		if err != nil || string(got) != body {
+			t.Errorf("%s: readBody = %d bytes, %v; want the %d bytes of the body", tc.name, len(got), err, len(body))
+		}
+	}
+	if got, err := readBody(strings.NewReader("short"), 10, DefaultMaxBodyBytes); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("a body shorter than declared: readBody = %q, %v; want io.ErrUnexpectedEOF", got, err)
+	}
+}
