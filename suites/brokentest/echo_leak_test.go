@@ -16,7 +16,7 @@ import (
 )
 
 var _ = Describe("noticeconf verify against a target that echoes credentials", func() {
-	It("writes none of them, nor the --target userinfo, to stdout, stderr or a report, and escapes the target's control characters", func() {
+	It("writes none of them, nor a refused --target's userinfo, to stdout, stderr or a report, and escapes the target's control characters", func() {
 		p := demo()
 		ref := mustMock()
 		echoing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +44,17 @@ var _ = Describe("noticeconf verify against a target that echoes credentials", f
 		base, err := url.Parse(serve(echoing))
 		Expect(err).NotTo(HaveOccurred())
 		const password = "noticeconf-target-password-7731"
-		base.User = url.UserPassword("builder", password)
+		withUser := *base
+		withUser.User = url.UserPassword("builder", password)
+		By("refusing a --target with user information, without printing it")
+		refused := runVerify(demoEnv(), "--target", withUser.String())
+		Expect(refused.code).To(Equal(2), refused.stdout+refused.stderr)
+		Expect(refused.stderr).To(ContainSubstring("user information"))
+		for name, out := range map[string]string{"stdout": refused.stdout, "stderr": refused.stderr} {
+			Expect(out).NotTo(ContainSubstring(password), "%s holds the target password", name)
+		}
+
+		By("checking the echoing target")
 		dir := GinkgoT().TempDir()
 		junit, md := filepath.Join(dir, "verify.xml"), filepath.Join(dir, "verify.md")
 		res := runVerify(demoEnv(), "--target", base.String(), "--junit-report", junit, "--markdown-report", md)
