@@ -605,6 +605,27 @@ func demoToken() string {
 // property of every request of its kind. verify runs each prover with --seed 1
 // (proverFlags), so these sets repeat; the catalogue test names any change.
 func generatedAlso() map[string][]string {
+	// A success answer that is not the JSON envelope breaks every check that reads it.
+	successNotJSON := []string{
+		"answers one JSON value in valid UTF-8",
+		"answers every valid update 200",
+		"shows what a model of the updates shows",
+	}
+	// What breaks in every error answer breaks every generated check that reads one.
+	errorBodyBroken := []string{
+		"answers one JSON value in valid UTF-8",
+		"answers 401 to every request without valid credentials",
+		"answers 403 to every request of a caller not allowed",
+		"authenticates nothing with the token anywhere but X-Auth-Token",
+		"refuses every AK/SK request changed after signing",
+		"refuses every token that differs",
+		"answers every invalid update 400",
+		"answers every malformed job_id 400",
+		"answers every valid update 200",
+		"answers every well-formed job_id of no job 404",
+		"answers every malformed job_id error_code",
+		"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+	}
 	return map[string][]string{
 		"envelope-without-status": {
 			"answers one JSON value in valid UTF-8",
@@ -625,21 +646,9 @@ func generatedAlso() map[string][]string {
 			"answers one JSON value in valid UTF-8",
 			"answers every valid update 200",
 		},
-		"success-201": {
-			"answers one JSON value in valid UTF-8",
-			"answers every valid update 200",
-			"shows what a model of the updates shows",
-		},
-		"success-text-plain": {
-			"answers one JSON value in valid UTF-8",
-			"answers every valid update 200",
-			"shows what a model of the updates shows",
-		},
-		"success-not-json": {
-			"answers one JSON value in valid UTF-8",
-			"answers every valid update 200",
-			"shows what a model of the updates shows",
-		},
+		"success-201":        successNotJSON,
+		"success-text-plain": successNotJSON,
+		"success-not-json":   successNotJSON,
 		"no-auth-check": {
 			"answers 401 to every request without valid credentials",
 			"authenticates nothing with the token anywhere but X-Auth-Token",
@@ -701,48 +710,9 @@ func generatedAlso() map[string][]string {
 		"unknown-job-created": {
 			"answers every well-formed job_id of no job 404",
 		},
-		"error-keys-renamed": {
-			"answers one JSON value in valid UTF-8",
-			"answers 401 to every request without valid credentials",
-			"answers 403 to every request of a caller not allowed",
-			"authenticates nothing with the token anywhere but X-Auth-Token",
-			"refuses every AK/SK request changed after signing",
-			"refuses every token that differs",
-			"answers every invalid update 400",
-			"answers every malformed job_id 400",
-			"answers every valid update 200",
-			"answers every well-formed job_id of no job 404",
-			"answers every malformed job_id error_code",
-			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
-		},
-		"error-code-number": {
-			"answers one JSON value in valid UTF-8",
-			"answers 401 to every request without valid credentials",
-			"answers 403 to every request of a caller not allowed",
-			"authenticates nothing with the token anywhere but X-Auth-Token",
-			"refuses every AK/SK request changed after signing",
-			"refuses every token that differs",
-			"answers every invalid update 400",
-			"answers every malformed job_id 400",
-			"answers every valid update 200",
-			"answers every well-formed job_id of no job 404",
-			"answers every malformed job_id error_code",
-			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
-		},
-		"error-code-empty": {
-			"answers one JSON value in valid UTF-8",
-			"answers 401 to every request without valid credentials",
-			"answers 403 to every request of a caller not allowed",
-			"authenticates nothing with the token anywhere but X-Auth-Token",
-			"refuses every AK/SK request changed after signing",
-			"refuses every token that differs",
-			"answers every invalid update 400",
-			"answers every malformed job_id 400",
-			"answers every valid update 200",
-			"answers every well-formed job_id of no job 404",
-			"answers every malformed job_id error_code",
-			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
-		},
+		"error-keys-renamed": errorBodyBroken,
+		"error-code-number":  errorBodyBroken,
+		"error-code-empty":   errorBodyBroken,
 		"error-msg-missing": {
 			"answers one JSON value in valid UTF-8",
 			"answers 401 to every request without valid credentials",
@@ -756,20 +726,7 @@ func generatedAlso() map[string][]string {
 			"answers every well-formed job_id of no job 404",
 			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
 		},
-		"html-error-page": {
-			"answers one JSON value in valid UTF-8",
-			"answers 401 to every request without valid credentials",
-			"answers 403 to every request of a caller not allowed",
-			"authenticates nothing with the token anywhere but X-Auth-Token",
-			"refuses every AK/SK request changed after signing",
-			"refuses every token that differs",
-			"answers every invalid update 400",
-			"answers every malformed job_id 400",
-			"answers every valid update 200",
-			"answers every well-formed job_id of no job 404",
-			"answers every malformed job_id error_code",
-			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
-		},
+		"html-error-page": errorBodyBroken,
 		"trailing-newline-rejected": {
 			"answers every valid update 200",
 			"shows what a model of the updates shows",
