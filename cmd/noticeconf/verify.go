@@ -25,12 +25,18 @@ func newVerifyCmd(e *env) *cobra.Command {
 		credentials      []string
 	)
 	// A "replay:PATH" target is the replay server over the cassettes at PATH.
-	o.OpenReplay = func(_ context.Context, path string) (http.Handler, error) {
+	// Unless --credential names them, the credentials verify sends get their default
+	// names (token, forbidden, aksk: the shipped cassettes' names).
+	o.OpenReplay = func(_ context.Context, path string, sent []verify.ReplayCredential) (http.Handler, error) {
 		files, err := cassette.LoadPaths(path)
 		if err != nil {
 			return nil, err
 		}
-		names, err := credential.Parse(credentials, os.Getenv)
+		specs, getenv := credentials, os.Getenv
+		if len(specs) == 0 {
+			specs, getenv = defaultCredentialSpecs(sent)
+		}
+		names, err := credential.Parse(specs, getenv)
 		if err != nil {
 			return nil, fmt.Errorf("--credential: %w", err)
 		}
@@ -123,7 +129,7 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Target, "target", verify.TargetMock, "server to check: mock, replay:PATH or a base URL")
-	f.StringArrayVar(&credentials, "credential", nil, `with --target replay:PATH, name a credential as the recording did: NAME=ENV_VAR (repeatable)`)
+	f.StringArrayVar(&credentials, "credential", nil, `with --target replay:PATH, name a credential as the recording did: NAME=ENV_VAR (repeatable; default: the token, forbidden token and access key sent are named token, forbidden and aksk)`)
 	f.StringVar(&o.Token, "token", "", "valid X-Auth-Token (env NOTICECONF_TOKEN)")
 	f.StringVar(&o.AK, "ak", "", "access key to sign requests with (env NOTICECONF_AK)")
 	f.StringVar(&o.SK, "sk", "", "secret key of --ak (env NOTICECONF_SK)")
@@ -145,6 +151,18 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	f.StringVar(&o.JSONReport, "json-report", "", "also write the report as JSON to this file")
 	f.StringVar(&o.MarkdownReport, "markdown-report", "", "also write the report as Markdown to this file")
 	return cmd
+}
+
+// defaultCredentialSpecs returns credential.Parse's specifications of sent, each
+// NAME=NAME, and the lookup of each name's value.
+func defaultCredentialSpecs(sent []verify.ReplayCredential) ([]string, func(string) string) {
+	specs := make([]string, 0, len(sent))
+	values := make(map[string]string, len(sent))
+	for _, c := range sent {
+		specs = append(specs, c.Name+"="+c.Name)
+		values[c.Name] = c.Value
+	}
+	return specs, func(name string) string { return values[name] }
 }
 
 // fromEnv sets *v from the environment variable name when *v is empty.
