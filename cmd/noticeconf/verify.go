@@ -25,24 +25,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 		credentials      []string
 	)
 	// A "replay:PATH" target is the replay server over the cassettes at PATH.
-	// Unless --credential names them, the credentials verify sends get their default
-	// names (token, forbidden, aksk: the shipped cassettes' names).
-	o.OpenReplay = func(_ context.Context, path string, sent []verify.ReplayCredential) (http.Handler, error) {
-		files, err := cassette.LoadPaths(path)
-		if err != nil {
-			return nil, err
-		}
-		specs, getenv := credentials, os.Getenv
-		if len(specs) == 0 {
-			specs, getenv = defaultCredentialSpecs(sent)
-		}
-		names, err := credential.Parse(specs, getenv)
-		if err != nil {
-			return nil, fmt.Errorf("--credential: %w", err)
-		}
-		warnLoaded(e, files)
-		return replay.New(files, replay.Options{Logger: e.log, Credentials: names})
-	}
+	o.OpenReplay = openReplay(e, &credentials)
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check a server of the notice update endpoint against the contract",
@@ -151,6 +134,29 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	f.StringVar(&o.JSONReport, "json-report", "", "also write the report as JSON to this file")
 	f.StringVar(&o.MarkdownReport, "markdown-report", "", "also write the report as Markdown to this file")
 	return cmd
+}
+
+// openReplay returns verify's OpenReplay: the replay server over the cassettes at a
+// path, naming the credentials in *specs (--credential NAME=ENV_VAR) or, when there
+// are none, the credentials verify sends under their default names (token,
+// forbidden, aksk: the names of the shipped cassettes).
+func openReplay(e *env, specs *[]string) func(context.Context, string, []verify.ReplayCredential) (http.Handler, error) {
+	return func(_ context.Context, path string, sent []verify.ReplayCredential) (http.Handler, error) {
+		files, err := cassette.LoadPaths(path)
+		if err != nil {
+			return nil, err
+		}
+		given, getenv := *specs, os.Getenv
+		if len(given) == 0 {
+			given, getenv = defaultCredentialSpecs(sent)
+		}
+		names, err := credential.Parse(given, getenv)
+		if err != nil {
+			return nil, fmt.Errorf("--credential: %w", err)
+		}
+		warnLoaded(e, files)
+		return replay.New(files, replay.Options{Logger: e.log, Credentials: names})
+	}
 }
 
 // defaultCredentialSpecs returns credential.Parse's specifications of sent, each
