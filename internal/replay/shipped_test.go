@@ -3,8 +3,12 @@ package replay_test
 import (
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
+
+	vcr3 "gopkg.in/dnaeon/go-vcr.v3/cassette"
+	vcr4 "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/noticeconf/noticeconf/internal/cassette"
 	"github.com/noticeconf/noticeconf/internal/credential"
@@ -143,4 +147,32 @@ func describe(tok string) string {
 		return "the forbidden token"
 	}
 	return "the valid token"
+}
+
+// TestShippedCassetteLoadsInGoVCR: go-vcr v3 and v4 load the shipped cassette, with
+// its credentials' names where noticeconf reads them.
+func TestShippedCassetteLoadsInGoVCR(t *testing.T) {
+	name := strings.TrimSuffix(shippedCassette, ".yaml")
+	c3, err := vcr3.Load(name)
+	if err != nil {
+		t.Fatalf("go-vcr v3 loads %s: %v", shippedCassette, err)
+	}
+	c4, err := vcr4.Load(name)
+	if err != nil {
+		t.Fatalf("go-vcr v4 loads %s: %v", shippedCassette, err)
+	}
+	count := func(headers func(i int) http.Header, n int) map[string]int {
+		names := map[string]int{}
+		for i := range n {
+			names[credential.Recorded(headers(i))]++
+		}
+		return names
+	}
+	got3 := count(func(i int) http.Header { return c3.Interactions[i].Request.Headers }, len(c3.Interactions))
+	got4 := count(func(i int) http.Header { return c4.Interactions[i].Request.Headers }, len(c4.Interactions))
+	for _, want := range []string{"token", "forbidden", "aksk"} {
+		if got3[want] == 0 || got4[want] == 0 {
+			t.Errorf("the credential %q: go-vcr v3 reads it in %d interactions, v4 in %d; want some in each", want, got3[want], got4[want])
+		}
+	}
 }
