@@ -45,7 +45,13 @@ pids="$pids $!"
 mock=$(listening "$work/mock.out")
 
 mkdir -p "$work/out"
-"$bin" record --upstream "$mock" --cassette "$work/out/conformance.yaml" --listen 127.0.0.1:0 \
+# The demo token, forbidden token and access key are recorded under the names
+# `noticeconf verify --target replay:PATH` gives its own credentials (token, forbidden,
+# aksk), so each replays its own answers in any order; other tokens (the invalid ones
+# the checks send) stay unnamed.
+NOTICECONF_TOKEN=$token NOTICECONF_FORBIDDEN_TOKEN=$forbidden NOTICECONF_AK=$ak \
+	"$bin" record --upstream "$mock" --cassette "$work/out/conformance.yaml" --listen 127.0.0.1:0 \
+	--credential token=NOTICECONF_TOKEN --credential forbidden=NOTICECONF_FORBIDDEN_TOKEN --credential aksk=NOTICECONF_AK \
 	>"$work/record.out" 2>"$work/record.log" &
 rec=$!
 pids="$pids $rec"
@@ -63,7 +69,7 @@ NOTICECONF_TOKEN=$token NOTICECONF_AK=$ak NOTICECONF_SK=$sk NOTICECONF_FORBIDDEN
 kill -TERM "$rec"
 wait "$rec"
 "$bin" cassette normalize --date "$date" --host reference-mock.invalid \
-	--note "The reference mock (noticeconf mock: the demo profile, result style object) on an ephemeral loopback port, answering the conformance suite (noticeconf verify with the demo token, AK/SK and forbidden token, fault injection, missing job id $missing) through the recording proxy. Regenerate with: make cassettes." \
+	--note "The reference mock (noticeconf mock: the demo profile, result style object) on an ephemeral loopback port, answering the conformance suite (noticeconf verify with the demo token, AK/SK and forbidden token, recorded as the named credentials token, aksk and forbidden, fault injection, missing job id $missing) through the recording proxy. Regenerate with: make cassettes." \
 	"$work/out/conformance.yaml" >/dev/null
 
 mkdir -p "$out"

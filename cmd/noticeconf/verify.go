@@ -25,18 +25,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 		credentials      []string
 	)
 	// A "replay:PATH" target is the replay server over the cassettes at PATH.
-	o.OpenReplay = func(_ context.Context, path string) (http.Handler, error) {
-		files, err := cassette.LoadPaths(path)
-		if err != nil {
-			return nil, err
-		}
-		names, err := credential.Parse(credentials, os.Getenv)
-		if err != nil {
-			return nil, fmt.Errorf("--credential: %w", err)
-		}
-		warnLoaded(e, files)
-		return replay.New(files, replay.Options{Logger: e.log, Credentials: names})
-	}
+	o.OpenReplay = openReplay(e, &credentials)
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check a server of the notice update endpoint against the contract",
@@ -123,7 +112,7 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Target, "target", verify.TargetMock, "server to check: mock, replay:PATH or a base URL")
-	f.StringArrayVar(&credentials, "credential", nil, `with --target replay:PATH, name a credential as the recording did: NAME=ENV_VAR (repeatable)`)
+	f.StringArrayVar(&credentials, "credential", nil, `with --target replay:PATH, name a credential as the recording did: NAME=ENV_VAR (repeatable; default: the token, forbidden token and access key sent are named token, forbidden and aksk)`)
 	f.StringVar(&o.Token, "token", "", "valid X-Auth-Token (env NOTICECONF_TOKEN)")
 	f.StringVar(&o.AK, "ak", "", "access key to sign requests with (env NOTICECONF_AK)")
 	f.StringVar(&o.SK, "sk", "", "secret key of --ak (env NOTICECONF_SK)")
@@ -145,6 +134,41 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	f.StringVar(&o.JSONReport, "json-report", "", "also write the report as JSON to this file")
 	f.StringVar(&o.MarkdownReport, "markdown-report", "", "also write the report as Markdown to this file")
 	return cmd
+}
+
+// openReplay returns verify's OpenReplay: the replay server over the cassettes at a
+// path, naming the credentials in *specs (--credential NAME=ENV_VAR) or, when there
+// are none, the credentials verify sends under their default names (token,
+// forbidden, aksk: the names of the shipped cassettes).
+func openReplay(e *env, specs *[]string) func(context.Context, string, []verify.ReplayCredential) (http.Handler, error) {
+	return func(_ context.Context, path string, sent []verify.ReplayCredential) (http.Handler, error) {
+		files, err := cassette.LoadPaths(path)
+		if err != nil {
+			return nil, err
+		}
+		given, getenv := *specs, os.Getenv
+		if len(given) == 0 {
+			given, getenv = defaultCredentialSpecs(sent)
+		}
+		names, err := credential.Parse(given, getenv)
+		if err != nil {
+			return nil, fmt.Errorf("--credential: %w", err)
+		}
+		warnLoaded(e, files)
+		return replay.New(files, replay.Options{Logger: e.log, Credentials: names})
+	}
+}
+
+// defaultCredentialSpecs returns credential.Parse's specifications of sent, each
+// NAME=NAME, and the lookup of each name's value.
+func defaultCredentialSpecs(sent []verify.ReplayCredential) ([]string, func(string) string) {
+	specs := make([]string, 0, len(sent))
+	values := make(map[string]string, len(sent))
+	for _, c := range sent {
+		specs = append(specs, c.Name+"="+c.Name)
+		values[c.Name] = c.Value
+	}
+	return specs, func(name string) string { return values[name] }
 }
 
 // fromEnv sets *v from the environment variable name when *v is empty.

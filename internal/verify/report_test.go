@@ -201,7 +201,7 @@ var _ = Describe("Options", func() {
 	It("serves a replay target through OpenReplay", func() {
 		var gotPath string
 		o := verify.Options{Target: "replay:cassettes/x.yaml", Token: "t", JobID: "0123456789abcdef0123456789abcdef",
-			OpenReplay: func(_ context.Context, path string) (http.Handler, error) {
+			OpenReplay: func(_ context.Context, path string, _ []verify.ReplayCredential) (http.Handler, error) {
 				gotPath = path
 				return http.NotFoundHandler(), nil
 			}}
@@ -230,8 +230,10 @@ var _ = Describe("Options", func() {
 			Expect(err).To(MatchError(ContainSubstring(want)))
 		},
 		Entry("replay unavailable", verify.Options{Target: "replay:x"}, "not available"),
-		Entry("replay without a path", verify.Options{Target: "replay:", OpenReplay: func(context.Context, string) (http.Handler, error) { return nil, nil }}, "needs a cassette"),
-		Entry("replay that fails to open", verify.Options{Target: "replay:x", OpenReplay: func(context.Context, string) (http.Handler, error) { return nil, errors.New("no such file") }}, "no such file"),
+		Entry("replay without a path", verify.Options{Target: "replay:", OpenReplay: func(context.Context, string, []verify.ReplayCredential) (http.Handler, error) { return nil, nil }}, "needs a cassette"),
+		Entry("replay that fails to open", verify.Options{Target: "replay:x", OpenReplay: func(context.Context, string, []verify.ReplayCredential) (http.Handler, error) {
+			return nil, errors.New("no such file")
+		}}, "no such file"),
 		Entry("a URL without credentials", verify.Options{Target: "http://h", JobID: "j"}, "give credentials"),
 		Entry("a URL without a job", verify.Options{Target: "http://h", Token: "t"}, "--job-id"),
 		Entry("not a URL", verify.Options{Target: "h:80"}, "want mock, replay:PATH or a URL"),

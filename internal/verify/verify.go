@@ -84,10 +84,13 @@ type Options struct {
 	JUnitReport, JSONReport, MarkdownReport string
 
 	// OpenReplay returns the replay server over the cassettes at path, for a
-	// "replay:PATH" target. If nil, replay targets are a usage error. A handler with
-	// a Reset method (replay.Handler) is rewound before the cassette oracle's first
-	// request.
-	OpenReplay func(ctx context.Context, path string) (http.Handler, error)
+	// "replay:PATH" target. sent are the credentials the checks send, each under its
+	// default name (see DefaultReplayCredentials): the replay should give a request's
+	// credential that name, unless told other names, so that each credential gets the
+	// answers recorded for it. If nil, replay targets are a usage error. A handler
+	// with a Reset method (replay.Handler) is rewound before the cassette oracle's
+	// first request.
+	OpenReplay func(ctx context.Context, path string, sent []ReplayCredential) (http.Handler, error)
 
 	// Cassettes are cassette files or directories whose recorded interactions are
 	// re-sent to the target and compared (the cassette oracle, suites.DefineRecorded).
@@ -294,17 +297,18 @@ func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, str
 		if path == "" {
 			return t, "", nil, usage("--target replay:PATH needs a cassette file or directory")
 		}
-		h, err := o.OpenReplay(ctx, path)
+		// The shipped cassettes were recorded with the demo profile: use it unless
+		// told otherwise (the replay matches the kind of credentials and their names,
+		// not their values).
+		if err := demoDefaults(&t); err != nil {
+			return t, "", nil, err
+		}
+		h, err := o.OpenReplay(ctx, path, DefaultReplayCredentials(t.Token, t.ForbiddenToken, t.AK))
 		if err != nil {
 			return t, "", nil, fmt.Errorf("%w: --target %s: %w", ErrUsage, o.Target, err)
 		}
 		if r, ok := h.(interface{ Reset() }); ok {
 			*rewind = r.Reset
-		}
-		// The shipped cassettes were recorded with the demo profile: use it unless
-		// told otherwise (the replay matches the kind of credentials, not the value).
-		if err := demoDefaults(&t); err != nil {
-			return t, "", nil, err
 		}
 		if t.MissingJobID == "" {
 			t.MissingJobID = ReplayMissingJobID
@@ -334,6 +338,40 @@ func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, str
 		shown.User = nil // never show a password
 		return t, redact.Default().URL(shown.String()), func() {}, nil
 	}
+}
+
+// The names a replay target gives the credentials verify sends unless told others:
+// the names `make cassettes` records the shipped cassettes' credentials under.
+const (
+	// ReplayTokenName names the valid X-Auth-Token.
+	ReplayTokenName = "token"
+	// ReplayForbiddenName names the token the target refuses with 403.
+	ReplayForbiddenName = "forbidden"
+	// ReplayAKName names the access key of AK/SK signing.
+	ReplayAKName = "aksk"
+)
+
+// ReplayCredential is a credential verify sends, and the name a replay target gives
+// it. Value is a secret: never show it.
+type ReplayCredential struct {
+	Name, Value string
+}
+
+// DefaultReplayCredentials returns the credentials token, forbidden and ak under
+// ReplayTokenName, ReplayForbiddenName and ReplayAKName, leaving out an empty one
+// and one whose value an earlier one already has (a value has one name). Every other
+// credential the checks send (the invalid tokens, the tampered ones) stays unnamed,
+// as it is in the shipped cassettes.
+func DefaultReplayCredentials(token, forbidden, ak string) []ReplayCredential {
+	var out []ReplayCredential
+	seen := map[string]bool{"": true}
+	for _, c := range []ReplayCredential{{ReplayTokenName, token}, {ReplayForbiddenName, forbidden}, {ReplayAKName, ak}} {
+		if !seen[c.Value] {
+			seen[c.Value] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // demoDefaults fills in the demo profile's credentials, job and forbidden token
