@@ -30,8 +30,8 @@ import (
 
 	"github.com/elazarl/goproxy"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/credential"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassette/credential"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
@@ -104,11 +104,10 @@ type Config struct {
 	// RecordAll records every interaction. If false, only the notice endpoints
 	// (paths under contract.NoticePrefix) are recorded; other traffic passes through.
 	RecordAll bool
-	// Redact adds to the redaction policy (package internal/redact): the run's known
-	// secrets and URLs, more headers, JSON body fields and patterns. The policy's
-	// rules always apply; Upstream's userinfo and secret query values are added to its
-	// known secrets.
-	Redact redact.Config
+	// Redact adds to the redaction policy: the run's known secrets and URLs, more
+	// headers, JSON body fields and patterns. The policy's rules always apply;
+	// Upstream's userinfo and secret query values are added to its known secrets.
+	Redact Redaction
 	// Credentials names credentials: the cassette holds "REDACTED:NAME" where the
 	// request carried one of them (see package credential). If nil, every credential
 	// is recorded as the unnamed placeholder.
@@ -206,7 +205,7 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	p.headerTimeout = headerTimeout
 	var err error
-	rcfg := cfg.Redact
+	rcfg := redact.Config(cfg.Redact)
 	if cfg.Upstream != "" {
 		rcfg.URLs = append(slices.Clone(rcfg.URLs), cfg.Upstream)
 	}

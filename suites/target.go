@@ -22,8 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/contract"
 )
 
 // DefaultTimeout bounds one request when Target.Client is nil.

@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/cassette"
 	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/internal/version"
 )
