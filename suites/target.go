@@ -34,6 +34,9 @@ type Target struct {
 	// URL is the base URL of the server, e.g. "http://127.0.0.1:8080". Paths are
 	// appended to it.
 	URL string
+	// Handler, if URL is empty, is the server: Run serves it on a loopback port for
+	// the run. Define and Preflight need a URL.
+	Handler http.Handler
 	// Client sends every request. If nil, a client with DefaultTimeout is used.
 	Client *http.Client
 	// Token is a valid X-Auth-Token. If empty, AK and SK must be set.
