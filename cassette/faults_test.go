@@ -348,29 +348,44 @@ func TestLoadMemoryBounded(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	base := heapObjects()
 	var peak atomic.Uint64
+	var samples atomic.Int64
 	stop := make(chan struct{})
+	started := make(chan struct{})
 	sampled := make(chan struct{})
+	sample := func() {
+		if h := heapObjects(); h > peak.Load() {
+			peak.Store(h)
+		}
+	}
 	go func() {
 		defer close(sampled)
+		sample()
+		close(started)
 		for {
-			if h := heapObjects(); h > peak.Load() {
-				peak.Store(h)
-			}
 			select {
 			case <-stop:
 				return
 			case <-time.After(200 * time.Microsecond):
 			}
+			sample()
+			samples.Add(1)
 		}
 	}()
+	<-started
 	f, err := cassette.LoadFile(path)
 	close(stop)
 	<-sampled
+	sample() // what the load left behind counts too
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(f.Interactions) != 5000 {
 		t.Fatalf("%d interactions, want 5000", len(f.Interactions))
+	}
+	// A peak from a handful of samples says nothing: the load must have been watched.
+	const minSamples = 10
+	if n := samples.Load(); n < minSamples {
+		t.Fatalf("the heap was sampled %d times during the load, want at least %d: the peak was not measured", n, minSamples)
 	}
 	held := liveHeap() - base
 	runtime.KeepAlive(f)
