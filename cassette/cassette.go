@@ -1,6 +1,10 @@
-// Package cassette holds what the recording proxy and the replay server agree on about
-// cassette files: go-vcr v3's format (version 2), the placeholder that stands in for a
-// redacted secret, and how a recorded request's kind of authentication is told.
+// Package cassette reads and writes cassette files in go-vcr v3's format (version 2):
+// what the recording proxy writes and the replay server serves. LoadFile and
+// LoadPaths load cassettes, and their errors (a *LoadError) name the file and the
+// line; a Writer appends interactions crash-safely (each one is on disk, in a file
+// that still parses, when Append returns). The package also holds the placeholder
+// that stands in for a redacted secret and how a recorded request's kind of
+// authentication is told.
 package cassette
 
 import (

@@ -2,7 +2,13 @@
 // POST /v3/jobs/notice/{job_id}/update, as Ginkgo v2 specs in ordinary .go files. Both
 // `go test ./suites/...` (against the built-in reference mock) and the `noticeconf
 // verify` binary (against any target) run the very same specs: call Define with a
-// Target, then Ginkgo's RunSpecs.
+// Target (and DefineRecorded for the cassette oracle), then Ginkgo's RunSpecs.
+//
+// From a plain test, Run does all of it against a URL or an http.Handler:
+//
+//	func TestMyMock(t *testing.T) {
+//		suites.Run(t, suites.Target{Handler: myMock, Token: token, JobID: jobID})
+//	}
 //
 // Every check is one spec labelled with its level (MUST: the vendor's API page says
 // so; SHOULD: the vendor's other docs, the official SDK or observed behaviour) and its
