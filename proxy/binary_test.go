@@ -18,8 +18,8 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 )
 
 // binary is the noticeconf command, built once for the suite.

@@ -12,9 +12,9 @@ import (
 	"go.uber.org/goleak"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/loadtest"
-	"github.com/noticeconf/noticeconf/internal/mock"
 	"github.com/noticeconf/noticeconf/proxy"
 )
 

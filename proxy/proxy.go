@@ -1,8 +1,9 @@
 // Package proxy is the recording proxy: it passes traffic between clients and the
 // live API and writes the notice endpoints' interactions to a go-vcr v3 cassette,
-// secret-free (the redaction policy of package internal/redact) and crash-safe (cassette.Writer: every
-// interaction is on disk, in a file that parses, before its response reaches the
-// client).
+// secret-free (one redaction policy decides what is a secret by where secrets live)
+// and crash-safe (cassette.Writer: every interaction is on disk, in a file that
+// parses, before its response reaches the client), with the provenance file that
+// `noticeconf cassette audit` asks for beside it.
 //
 // It runs as a reverse proxy in front of one upstream (clients point their endpoint
 // at it) or as an HTTP(S) forward proxy for HTTPS_PROXY, built on goproxy, that
@@ -30,8 +31,9 @@ import (
 
 	"github.com/elazarl/goproxy"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/credential"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
@@ -104,11 +106,10 @@ type Config struct {
 	// RecordAll records every interaction. If false, only the notice endpoints
 	// (paths under contract.NoticePrefix) are recorded; other traffic passes through.
 	RecordAll bool
-	// Redact adds to the redaction policy (package internal/redact): the run's known
-	// secrets and URLs, more headers, JSON body fields and patterns. The policy's
-	// rules always apply; Upstream's userinfo and secret query values are added to its
-	// known secrets.
-	Redact redact.Config
+	// Redact adds to the redaction policy: the run's known secrets and URLs, more
+	// headers, JSON body fields and patterns. The policy's rules always apply;
+	// Upstream's userinfo and secret query values are added to its known secrets.
+	Redact Redaction
 	// Credentials names credentials: the cassette holds "REDACTED:NAME" where the
 	// request carried one of them (see package credential). If nil, every credential
 	// is recorded as the unnamed placeholder.
@@ -147,6 +148,7 @@ type Proxy struct {
 	transport *http.Transport
 	redactor  *redact.Policy
 	writer    *cassette.Writer
+	prov      provenance.Provenance
 	handler   http.Handler
 	maxBody   int64
 	budget    *budget
@@ -161,7 +163,9 @@ type Proxy struct {
 
 var _ http.Handler = (*Proxy)(nil)
 
-// New checks cfg, opens the cassette and returns a Proxy.
+// New checks cfg, opens the cassette, writes its provenance file
+// (CASSETTE.provenance.json: the upstream, when recording started, the tool) and
+// returns a Proxy. The caller should call Close when finished.
 func New(cfg Config) (*Proxy, error) {
 	p := &Proxy{cfg: cfg, log: cfg.Logger, maxBody: cfg.MaxBodyBytes}
 	if p.log == nil {
@@ -206,7 +210,7 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	p.headerTimeout = headerTimeout
 	var err error
-	rcfg := cfg.Redact
+	rcfg := redact.Config(cfg.Redact)
 	if cfg.Upstream != "" {
 		rcfg.URLs = append(slices.Clone(rcfg.URLs), cfg.Upstream)
 	}
@@ -254,6 +258,9 @@ func New(cfg Config) (*Proxy, error) {
 	} else {
 		p.handler = reverse
 	}
+	if err := p.startProvenance(time.Now()); err != nil {
+		return nil, errors.Join(err, p.writer.Close())
+	}
 	return p, nil
 }
 
@@ -269,7 +276,8 @@ func (p *Proxy) Cassette() string { return p.writer.Path() }
 func (p *Proxy) Recorded() int { return p.writer.Len() }
 
 // Close waits for the interactions in flight, closes the cassette and the idle
-// upstream connections, and returns the first error met while writing the cassette.
+// upstream connections, completes the provenance file (the hosts and kinds of
+// credentials recorded), and returns the first error met while writing the cassette.
 // Requests that arrive after Close get 503.
 func (p *Proxy) Close() error {
 	p.mu.Lock()
@@ -284,6 +292,9 @@ func (p *Proxy) Close() error {
 	p.transport.CloseIdleConnections()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err == nil && p.firstErr == nil {
+		err = p.finishProvenance()
+	}
 	return errors.Join(p.firstErr, err)
 }
 

@@ -19,7 +19,7 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 )
 
 // HeaderProxyError is set on every answer the proxy makes itself (403, 413, 502,

@@ -12,9 +12,9 @@ import (
 	. "github.com/onsi/gomega"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/audit"
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/contract"
 	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/proxy"
 )
@@ -63,7 +63,7 @@ var _ = Describe("Redaction", func() {
 			DeferCleanup(upstream.Close)
 			p := startProxy(proxy.Config{
 				Upstream: upstream.URL,
-				Redact: redact.Config{
+				Redact: proxy.Redaction{
 					Headers:    []string{"X-Custom-Secret"},
 					JSONFields: []string{"auth", "token", "nested.credentials.*"},
 				},

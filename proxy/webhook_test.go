@@ -10,8 +10,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/audit"
-	"github.com/noticeconf/noticeconf/internal/contract"
 	"github.com/noticeconf/noticeconf/proxy"
 )
 

@@ -19,8 +19,8 @@ import (
 	"github.com/onsi/gomega/gcustom"
 	"github.com/onsi/gomega/types"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 )
 
 // Labels of the cassette oracle's checks.

@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/contract"
 )
 
 // The environment variables that hold the secrets, as `noticeconf verify` reads them

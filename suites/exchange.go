@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/contract"
 	redactpkg "github.com/noticeconf/noticeconf/internal/redact"
 )
 

@@ -16,12 +16,12 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	"pgregory.net/rapid"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 )
 
 // The generators of the generated checks. Each draws requests from the contract:
 // the fields, their types and which are required come from the OpenAPI document's
-// UpdateNoticeRequestBody (read through internal/contract), the values the vendor
+// UpdateNoticeRequestBody (read through fixtures/contract), the values the vendor
 // documents from the contract's lists, the job id from the document's pattern.
 // Their names are the contract's terms.
 

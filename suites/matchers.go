@@ -19,7 +19,7 @@ import (
 	"github.com/onsi/gomega/gcustom"
 	"github.com/onsi/gomega/types"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 )
 
 // Level is how strongly the contract asks for a rule.

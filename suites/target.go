@@ -2,7 +2,13 @@
 // POST /v3/jobs/notice/{job_id}/update, as Ginkgo v2 specs in ordinary .go files. Both
 // `go test ./suites/...` (against the built-in reference mock) and the `noticeconf
 // verify` binary (against any target) run the very same specs: call Define with a
-// Target, then Ginkgo's RunSpecs.
+// Target (and DefineRecorded for the cassette oracle), then Ginkgo's RunSpecs.
+//
+// From a plain test, Run does all of it against a URL or an http.Handler:
+//
+//	func TestMyMock(t *testing.T) {
+//		suites.Run(t, suites.Target{Handler: myMock, Token: token, JobID: jobID})
+//	}
 //
 // Every check is one spec labelled with its level (MUST: the vendor's API page says
 // so; SHOULD: the vendor's other docs, the official SDK or observed behaviour) and its
@@ -22,8 +28,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/contract"
 )
 
 // DefaultTimeout bounds one request when Target.Client is nil.
@@ -34,6 +40,9 @@ type Target struct {
 	// URL is the base URL of the server, e.g. "http://127.0.0.1:8080". Paths are
 	// appended to it.
 	URL string
+	// Handler, if URL is empty, is the server: Run serves it on a loopback port for
+	// the run. Define and Preflight need a URL.
+	Handler http.Handler
 	// Client sends every request. If nil, a client with DefaultTimeout is used.
 	Client *http.Client
 	// Token is a valid X-Auth-Token. If empty, AK and SK must be set.

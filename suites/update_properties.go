@@ -20,7 +20,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"pgregory.net/rapid"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 )
 
 // LabelGenerated marks the generated checks: properties that hold for every request

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/noticeconf/noticeconf/cassette"
 	"github.com/noticeconf/noticeconf/internal/audit"
-	"github.com/noticeconf/noticeconf/internal/cassette"
 )
 
 func newCassetteCmd(e *env) *cobra.Command {

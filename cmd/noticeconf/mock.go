@@ -11,8 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/serve"
 )
 
@@ -53,7 +52,7 @@ answers 500 CB.00060101 (code=429 answers 429 APIGW.0308).`,
 				o.Tokens, o.Credentials = def.Tokens, def.Credentials
 			}
 			if ak != "" {
-				o.Credentials = []aksk.Credential{{AK: ak, SK: sk}}
+				o.Credentials = []mock.Credential{{AK: ak, SK: sk}}
 			}
 			if !cmd.Flags().Changed("forbidden-token") {
 				o.ForbiddenTokens = def.ForbiddenTokens

@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/credential"
-	"github.com/noticeconf/noticeconf/internal/provenance"
+	"github.com/noticeconf/noticeconf/cassette/credential"
 	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/internal/serve"
 	"github.com/noticeconf/noticeconf/proxy"
@@ -109,10 +106,6 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 			if err != nil {
 				return usageErr(err)
 			}
-			prov, err := startProvenance(cfg, time.Now())
-			if err != nil {
-				return usageErr(errors.Join(err, p.Close()))
-			}
 			runErr := serve.RunWith(cmd.Context(), p, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "recording to %s (%d interaction(s) in it)\n", p.Cassette(), p.Recorded())
@@ -124,9 +117,6 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 			})
 			runErr = served(e, runErr)
 			closeErr := p.Close()
-			if closeErr == nil {
-				closeErr = finishProvenance(cfg.Cassette, prov)
-			}
 			if runErr != nil {
 				return usageErr(errors.Join(runErr, closeErr))
 			}
@@ -160,42 +150,4 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.Int64Var(&cfg.MaxBufferBytes, "max-buffer-bytes", proxy.DefaultMaxBufferBytes, "bytes of bodies all requests in flight may hold together; past it, requests get 503 with Retry-After")
 	f.BoolVar(&cfg.FsyncBeforeResponse, "fsync-before-response", false, "fsync each interaction before its response is passed on (default: written before, fsynced in the background within 100 ms)")
 	return cmd
-}
-
-// startProvenance writes the provenance file of a recording that starts at now. In
-// append mode an existing provenance is kept (its date is the first recording's).
-func startProvenance(cfg proxy.Config, now time.Time) (provenance.Provenance, error) {
-	upstream := cfg.Upstream
-	mode := "reverse"
-	if cfg.Forward {
-		mode = "forward"
-		if upstream == "" {
-			upstream = "forward proxy (HTTPS_PROXY); see hosts"
-		}
-	}
-	prov := provenance.New(upstream, now)
-	prov.Mode = mode
-	if cfg.Mode == proxy.ModeAppend {
-		if old, err := provenance.Read(cfg.Cassette); err == nil {
-			if old.Upstream != prov.Upstream && !strings.Contains(old.Upstream, prov.Upstream) {
-				old.Upstream += ", " + prov.Upstream
-			}
-			prov = old
-		}
-	}
-	if f, err := cassette.LoadFile(cfg.Cassette); err == nil {
-		prov.Observe(f)
-	}
-	return prov, provenance.Write(cfg.Cassette, prov)
-}
-
-// finishProvenance updates the provenance file with the hosts and kinds of
-// credentials of what was recorded.
-func finishProvenance(path string, prov provenance.Provenance) error {
-	f, err := cassette.LoadFile(path)
-	if err != nil {
-		return fmt.Errorf("provenance: %w", err)
-	}
-	prov.Observe(f)
-	return provenance.Write(path, prov)
 }

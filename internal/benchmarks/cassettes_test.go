@@ -7,8 +7,8 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
+	"github.com/noticeconf/noticeconf/cassette"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
-	"github.com/noticeconf/noticeconf/internal/cassette"
 )
 
 const apiBase = "https://cloudbuild-ext.cn-north-4.myhuaweicloud.com"

@@ -14,8 +14,9 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 )
 
 // sdkDateFormat is the layout of X-Sdk-Date (the SDK signer's BasicDateFormat).
@@ -195,7 +196,7 @@ func rewrite(path string, is []*vcr.Interaction) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("normalize: %w", err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Rename(tmp, path); err != nil {
 		return fmt.Errorf("normalize: %w", err)
 	}
 	return nil

@@ -6,8 +6,6 @@
 package provenance
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/internal/version"
 )
@@ -169,8 +168,9 @@ func Read(path string) (Provenance, error) {
 	return p, nil
 }
 
-// Write writes p as the provenance file of the cassette at path, through a temporary
-// file renamed into place so that a reader never sees half of it. The file holds no
+// Write writes p as the provenance file of the cassette at path, crash-safely
+// (package atomicfile: a reader never sees half of it, nor does the file after a
+// power loss). The file holds no
 // request or secret, so its mode honours the umask (0666 less the umask, as a file
 // os.Create makes).
 func Write(path string, p Provenance) error {
@@ -182,35 +182,8 @@ func Write(path string, p Provenance) error {
 		return fmt.Errorf("provenance of %s: %w", path, err)
 	}
 	data = append(data, '\n')
-	dst := PathFor(path)
-	f, err := createTemp(filepath.Dir(dst), ".provenance-")
-	if err != nil {
-		return fmt.Errorf("provenance of %s: %w", path, err)
-	}
-	defer os.Remove(f.Name()) // fails harmlessly once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("provenance of %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("provenance of %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), dst); err != nil {
+	if err := atomicfile.Write(PathFor(path), data, 0o666); err != nil {
 		return fmt.Errorf("provenance of %s: %w", path, err)
 	}
 	return nil
-}
-
-// createTemp creates a new file in dir named prefix and a random suffix, with mode
-// 0666 less the umask (os.CreateTemp would make it 0600).
-func createTemp(dir, prefix string) (*os.File, error) {
-	for try := 0; ; try++ {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		f, err := os.OpenFile(filepath.Join(dir, prefix+hex.EncodeToString(b[:])), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if errors.Is(err, fs.ErrExist) && try < 100 {
-			continue
-		}
-		return f, err
-	}
 }

@@ -54,7 +54,7 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
+	"github.com/noticeconf/noticeconf/cassette"
 )
 
 // MinSecretLen is the shortest secret value whose other occurrences are replaced

@@ -11,8 +11,8 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 

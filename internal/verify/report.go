@@ -10,7 +10,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/redact"
 	"github.com/noticeconf/noticeconf/suites"
 )

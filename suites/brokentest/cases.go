@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/noticeconf/noticeconf/internal/contract"
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/suites"
 )
 

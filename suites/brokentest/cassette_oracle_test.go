@@ -17,9 +17,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/credential"
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/verify"
 	"github.com/noticeconf/noticeconf/proxy"

@@ -12,7 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 )
 
 var _ = Describe("noticeconf verify against a target that echoes credentials", func() {

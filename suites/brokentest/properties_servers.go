@@ -20,9 +20,9 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 
+	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/contract"
-	"github.com/noticeconf/noticeconf/internal/mock"
 	"github.com/noticeconf/noticeconf/suites"
 )
 

@@ -16,7 +16,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/verify"
 )
 

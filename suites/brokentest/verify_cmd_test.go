@@ -11,8 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/noticeconf/noticeconf/internal/aksk"
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/verify"
 	"github.com/noticeconf/noticeconf/suites"
 	"github.com/noticeconf/noticeconf/suites/brokentest"
@@ -155,7 +154,7 @@ var _ = Describe("noticeconf verify, the command", func() {
 
 		It("checks a target that takes only AK/SK, signing with the official SDK's signer", func() {
 			cfg := mock.Config{
-				Credentials: []aksk.Credential{{AK: "VERIFYTESTAK", SK: "verify-test-sk"}},
+				Credentials: []mock.Credential{{AK: "VERIFYTESTAK", SK: "verify-test-sk"}},
 				JobIDs:      []string{"0123456789abcdef0123456789abcdef"},
 				ResultStyle: mock.ResultNull,
 			}
@@ -181,7 +180,7 @@ var _ = Describe("noticeconf verify, the command", func() {
 		cfg := mock.Config{
 			Tokens:          []string{token},
 			ForbiddenTokens: []string{forbidden},
-			Credentials:     []aksk.Credential{{AK: "VERIFYTESTAK", SK: sk}},
+			Credentials:     []mock.Credential{{AK: "VERIFYTESTAK", SK: sk}},
 			JobIDs:          []string{"0123456789abcdef0123456789abcdef"},
 		}
 		srv, err := mock.New(cfg)

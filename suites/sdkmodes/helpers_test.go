@@ -18,8 +18,8 @@ import (
 	. "github.com/onsi/gomega"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/audit"
-	"github.com/noticeconf/noticeconf/internal/mock"
 	"github.com/noticeconf/noticeconf/internal/sdkclient"
 	"github.com/noticeconf/noticeconf/proxy"
 )

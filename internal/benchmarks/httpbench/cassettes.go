@@ -9,8 +9,8 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/mock"
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 )
 
 // apiHost is the vendor's API host the generated recordings name.

@@ -23,8 +23,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/noticeconf/noticeconf/cassette"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
-	"github.com/noticeconf/noticeconf/internal/cassette"
 )
 
 func main() {

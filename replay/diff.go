@@ -1,0 +1,345 @@
+package replay
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/noticeconf/noticeconf/fixtures/contract"
+)
+
+// Field names a part of a request that takes part in matching.
+type Field string
+
+// The fields a Difference can name.
+const (
+	// FieldMethod is the HTTP method.
+	FieldMethod Field = "method"
+	// FieldPath is the URL path, compared escaped.
+	FieldPath Field = "path"
+	// FieldQuery is one query parameter (Difference.Param names it).
+	FieldQuery Field = "query"
+	// FieldBody is the body: one JSON value (Difference.JSONPath names it) or, for a
+	// body that is not JSON on both sides, the whole body.
+	FieldBody Field = "body"
+	// FieldAuth is the kind of authentication: none, token or aksk.
+	FieldAuth Field = "auth"
+	// FieldHeader is a request header that takes part in matching (Difference.Param
+	// names it): only Prefer, which asks the server for a behaviour.
+	FieldHeader Field = "header"
+	// FieldCredential is the name of the credential (see package credential); absent
+	// on the side where it is unnamed.
+	FieldCredential Field = "credential"
+)
+
+// Difference is one way a received request differs from a recorded one. Recorded and
+// Received are nil where the value is absent on that side.
+type Difference struct {
+	Field Field `json:"field"`
+	// Param is the query parameter, for FieldQuery, or the header name, for
+	// FieldHeader.
+	Param string `json:"param,omitempty"`
+	// JSONPath locates the value in the body, e.g. $.enabled_event_type_names[1], for
+	// FieldBody when both bodies are JSON.
+	JSONPath string  `json:"json_path,omitempty"`
+	Recorded *string `json:"recorded"`
+	Received *string `json:"received"`
+}
+
+// String says the difference in one line.
+func (d Difference) String() string {
+	where := string(d.Field)
+	switch {
+	case d.Param != "":
+		where += " " + d.Param
+	case d.JSONPath != "":
+		where += " " + d.JSONPath
+	}
+	return fmt.Sprintf("%s: recorded %s, received %s", where, show(d.Recorded), show(d.Received))
+}
+
+func show(s *string) string {
+	if s == nil {
+		return "(absent)"
+	}
+	return *s
+}
+
+// maxShown caps the bytes of one value shown in a Difference.
+const maxShown = 256
+
+// ptr returns a pointer to s, shortened to maxShown bytes.
+func ptr(s string) *string {
+	if len(s) > maxShown {
+		s = s[:maxShown] + fmt.Sprintf("...(%d bytes)", len(s))
+	}
+	return &s
+}
+
+// maxDifferences caps the differences listed for one recorded interaction.
+const maxDifferences = 20
+
+// differences lists, field by field, how received differs from recorded.
+func differences(rec, got *probe) []Difference {
+	var out []Difference
+	if rec.method != got.method {
+		out = append(out, Difference{Field: FieldMethod, Recorded: ptr(rec.method), Received: ptr(got.method)})
+	}
+	if rec.path != got.path {
+		out = append(out, Difference{Field: FieldPath, Recorded: ptr(rec.path), Received: ptr(got.path)})
+	}
+	if rec.query != got.query {
+		out = append(out, queryDifferences(rec.query, got.query)...)
+	}
+	if rec.auth != got.auth {
+		out = append(out, Difference{Field: FieldAuth, Recorded: ptr(string(rec.auth)), Received: ptr(string(got.auth))})
+	}
+	if rec.prefer != got.prefer {
+		d := Difference{Field: FieldHeader, Param: contract.HeaderPrefer}
+		if rec.prefer != "" {
+			d.Recorded = ptr(rec.prefer)
+		}
+		if got.prefer != "" {
+			d.Received = ptr(got.prefer)
+		}
+		out = append(out, d)
+	}
+	if rec.cred != got.cred {
+		d := Difference{Field: FieldCredential}
+		if rec.cred != "" {
+			d.Recorded = ptr(rec.cred)
+		}
+		if got.cred != "" {
+			d.Received = ptr(got.cred)
+		}
+		out = append(out, d)
+	}
+	if rec.isJSON != got.isJSON || !bytes.Equal(rec.body, got.body) {
+		out = append(out, bodyDifferences(rec, got)...)
+	}
+	if len(out) > maxDifferences {
+		out = out[:maxDifferences]
+	}
+	return out
+}
+
+func queryDifferences(rec, got string) []Difference {
+	rv, err1 := url.ParseQuery(rec)
+	gv, err2 := url.ParseQuery(got)
+	if err1 != nil || err2 != nil {
+		return []Difference{{Field: FieldQuery, Recorded: ptr(rec), Received: ptr(got)}}
+	}
+	names := map[string]bool{}
+	for k := range rv {
+		names[k] = true
+	}
+	for k := range gv {
+		names[k] = true
+	}
+	var out []Difference
+	for _, k := range sortedKeys(names) {
+		r, rok := rv[k]
+		g, gok := gv[k]
+		d := Difference{Field: FieldQuery, Param: k}
+		if rok {
+			d.Recorded = ptr(strings.Join(r, ","))
+		}
+		if gok {
+			d.Received = ptr(strings.Join(g, ","))
+		}
+		if !rok || !gok || !slices.Equal(r, g) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func bodyDifferences(rec, got *probe) []Difference {
+	if rec.isJSON && got.isJSON {
+		rv, _ := decodeJSON(rec.body)
+		gv, _ := decodeJSON(got.body)
+		var out []Difference
+		diffJSON("$", rv, gv, &out)
+		return out
+	}
+	d := Difference{Field: FieldBody}
+	if len(rec.body) > 0 || rec.isJSON {
+		d.Recorded = ptr(string(rec.body))
+	}
+	if len(got.body) > 0 || got.isJSON {
+		d.Received = ptr(string(got.body))
+	}
+	return []Difference{d}
+}
+
+// diffJSON appends the differences between two decoded JSON values, leaf by leaf.
+func diffJSON(path string, rec, got any, out *[]Difference) {
+	if len(*out) >= maxDifferences {
+		return
+	}
+	switch r := rec.(type) {
+	case map[string]any:
+		if g, ok := got.(map[string]any); ok {
+			keys := map[string]bool{}
+			for k := range r {
+				keys[k] = true
+			}
+			for k := range g {
+				keys[k] = true
+			}
+			for _, k := range sortedKeys(keys) {
+				rc, rok := r[k]
+				gc, gok := g[k]
+				p := childPath(path, k)
+				switch {
+				case rok && gok:
+					diffJSON(p, rc, gc, out)
+				case rok:
+					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Recorded: ptr(string(encodeJSON(rc)))})
+				default:
+					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Received: ptr(string(encodeJSON(gc)))})
+				}
+			}
+			return
+		}
+	case []any:
+		if g, ok := got.([]any); ok {
+			for i := 0; i < max(len(r), len(g)); i++ {
+				p := path + "[" + strconv.Itoa(i) + "]"
+				switch {
+				case i < len(r) && i < len(g):
+					diffJSON(p, r[i], g[i], out)
+				case i < len(r):
+					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Recorded: ptr(string(encodeJSON(r[i])))})
+				default:
+					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Received: ptr(string(encodeJSON(g[i])))})
+				}
+			}
+			return
+		}
+	}
+	re, ge := encodeJSON(rec), encodeJSON(got)
+	if !bytes.Equal(re, ge) {
+		*out = append(*out, Difference{Field: FieldBody, JSONPath: path, Recorded: ptr(string(re)), Received: ptr(string(ge))})
+	}
+}
+
+// Closest candidates: how many are examined in detail, and how many are reported.
+const (
+	examined = 8
+	reported = 3
+)
+
+// fieldsDiffering counts the fields (method, path, query, auth, body) in which e
+// differs from p: a cheap first ranking, with no body parsing.
+func fieldsDiffering(e, p *probe) int {
+	n := 0
+	if e.method != p.method {
+		n++
+	}
+	if e.path != p.path {
+		n++
+	}
+	if e.query != p.query {
+		n++
+	}
+	if e.auth != p.auth || e.cred != p.cred {
+		n++
+	}
+	if e.prefer != p.prefer {
+		n++
+	}
+	if e.isJSON != p.isJSON || !bytes.Equal(e.body, p.body) {
+		n++
+	}
+	return n
+}
+
+// segmentsDiffering counts the path segments in which a and b differ.
+func segmentsDiffering(a, b string) int {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	n := 0
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		if i >= len(as) || i >= len(bs) || as[i] != bs[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// candidate is a recorded key close to a request that matched nothing.
+type candidate struct {
+	e      *entry
+	fields int
+	segs   int
+	diffs  []Difference
+}
+
+// closest returns up to reported recorded keys nearest to p, with their differences
+// from shown (p with its credentials redacted).
+// It looks first among keys with p's method and path, then p's path, then all keys,
+// ranks them cheaply (fields differing, then path segments differing, then recorded
+// order), and compares bodies in detail only for the best few.
+func (ix *index) closest(p, shown *probe) []candidate {
+	pool := ix.byMethodPath[p.method+" "+p.path]
+	if len(pool) == 0 {
+		pool = ix.byPath[p.path]
+	}
+	if len(pool) == 0 {
+		pool = ix.entries
+	}
+	less := func(a, b candidate) bool {
+		if a.fields != b.fields {
+			return a.fields < b.fields
+		}
+		if a.segs != b.segs {
+			return a.segs < b.segs
+		}
+		return a.e.order < b.e.order
+	}
+	best := make([]candidate, 0, examined+1)
+	for _, e := range pool {
+		c := candidate{e: e, fields: fieldsDiffering(e.probe, p)}
+		if len(best) == examined && c.fields > best[examined-1].fields {
+			continue
+		}
+		if e.path != p.path {
+			c.segs = segmentsDiffering(e.path, p.path)
+		}
+		i := len(best)
+		for i > 0 && less(c, best[i-1]) {
+			i--
+		}
+		if i < examined {
+			best = slices.Insert(best, i, c)
+			if len(best) > examined {
+				best = best[:examined]
+			}
+		}
+	}
+	for i := range best {
+		best[i].diffs = differences(best[i].e.probe, shown)
+	}
+	slices.SortStableFunc(best, func(a, b candidate) int {
+		if a.fields != b.fields {
+			return a.fields - b.fields
+		}
+		return len(a.diffs) - len(b.diffs)
+	})
+	if len(best) > reported {
+		best = best[:reported]
+	}
+	return best
+}

@@ -1,0 +1,283 @@
+package replay
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/redact"
+)
+
+// probe is a request reduced to what matching looks at: method, path, query with its
+// parameters sorted, auth kind and credential name, the Prefer header, and the body in
+// canonical form.
+type probe struct {
+	method string
+	path   string
+	query  string // canonical: pairs sorted, each escaped
+	auth   cassette.AuthKind
+	cred   string // the credential's name; "" when unnamed
+	prefer string // the Prefer header's values, joined
+	body   []byte // canonical JSON when isJSON, else the bytes as sent
+	isJSON bool
+	key    [sha256.Size]byte
+}
+
+// placeholders are the query parameters and JSON body paths that a recording holds
+// redacted. A live request's values there are replaced by the placeholder before it
+// is compared with that recording, so a secret the recording proxy removed still
+// matches.
+type placeholders struct {
+	params map[string]bool // query parameter names
+	paths  map[string]bool // JSON paths in the body, e.g. $.param_config
+	// inside reports whether some recorded JSON body holds the placeholder inside a
+	// string (a webhook URL's token in param_config): then every body is matched as
+	// the redaction policy writes it.
+	inside bool
+}
+
+func (p *placeholders) empty() bool { return len(p.params) == 0 && len(p.paths) == 0 && !p.inside }
+
+// add adds o's places to p's.
+func (p *placeholders) add(o placeholders) {
+	for k := range o.params {
+		p.params[k] = true
+	}
+	for k := range o.paths {
+		p.paths[k] = true
+	}
+	p.inside = p.inside || o.inside
+}
+
+// signature names p's places in one string: equal places, equal signatures.
+func (p *placeholders) signature() string {
+	var b strings.Builder
+	for _, k := range sortedKeys(p.params) {
+		b.WriteString("q\x00" + k + "\x00")
+	}
+	for _, k := range sortedKeys(p.paths) {
+		b.WriteString("b\x00" + k + "\x00")
+	}
+	if p.inside {
+		b.WriteString("i\x00")
+	}
+	return b.String()
+}
+
+// newProbe reduces a request to its match key. rawQuery is the query as sent (without
+// "?"); ph, if not nil, names the values to replace by the placeholder first; cred is
+// the name of the request's credential, "" when unnamed.
+func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *placeholders, cred string) *probe {
+	if path == "" {
+		path = "/"
+	}
+	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h), cred: cred, prefer: preferOf(h)}
+	p.query = canonicalQuery(rawQuery, ph)
+	p.body, p.isJSON = canonicalBody(body, ph)
+	p.key = p.hash()
+	return p
+}
+
+// preferOf returns the Prefer header (RFC 7240) as matching compares it: its values
+// joined by ", ", each trimmed. A request asks with it for a behaviour (the mocks'
+// Prefer: code=500 asks for a fault), so it is part of what was asked.
+func preferOf(h http.Header) string {
+	vs := h.Values(contract.HeaderPrefer)
+	if len(vs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = strings.TrimSpace(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (p *probe) hash() [sha256.Size]byte {
+	hs := sha256.New()
+	for _, s := range []string{p.method, p.path, p.query, string(p.auth), p.cred, p.prefer} {
+		hs.Write([]byte(s))
+		hs.Write([]byte{0})
+	}
+	if p.isJSON {
+		hs.Write([]byte{'J'})
+	} else {
+		hs.Write([]byte{'R'})
+	}
+	hs.Write(p.body)
+	var k [sha256.Size]byte
+	hs.Sum(k[:0])
+	return k
+}
+
+// canonicalQuery sorts a query's parameters (by name, then value) and escapes each the
+// same way, so parameter order and escaping style do not matter. A query that does not
+// parse is kept as sent.
+func canonicalQuery(raw string, ph *placeholders) string {
+	if raw == "" {
+		return ""
+	}
+	vals, err := url.ParseQuery(raw)
+	if err != nil {
+		return raw
+	}
+	type pair struct{ k, v string }
+	var pairs []pair
+	for k, vs := range vals {
+		for _, v := range vs {
+			if ph != nil && ph.params[k] {
+				v = cassette.Redacted
+			}
+			pairs = append(pairs, pair{k, v})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return strings.Compare(a.v, b.v)
+	})
+	var sb strings.Builder
+	for i, p := range pairs {
+		if i > 0 {
+			sb.WriteByte('&')
+		}
+		sb.WriteString(url.QueryEscape(p.k))
+		sb.WriteByte('=')
+		sb.WriteString(url.QueryEscape(p.v))
+	}
+	return sb.String()
+}
+
+// canonicalBody returns a JSON body in canonical form (see canonicalJSON) and true;
+// any other body comes back as is, with false. Values at placeholder paths are
+// replaced first.
+func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
+		return body, false
+	}
+	if ph != nil && ph.inside {
+		trimmed = redact.Default().Body(trimmed, "application/json")
+	}
+	if ph != nil && len(ph.paths) > 0 {
+		v, ok := decodeJSON(trimmed)
+		if !ok {
+			return body, false
+		}
+		trimmed = encodeJSON(replacePaths(v, "$", ph.paths))
+	}
+	canon, ok := canonicalJSON(trimmed)
+	if !ok {
+		return body, false
+	}
+	return canon, true
+}
+
+// decodeJSON decodes body if it is one JSON value in valid UTF-8.
+func decodeJSON(body []byte) (any, bool) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// encodeJSON writes v (as decodeJSON makes it) with object keys sorted.
+func encodeJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Values decoded from valid JSON always encode; keep a stable fallback anyway.
+		return []byte(strconv.Quote(err.Error()))
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// replacePaths sets the value at every JSON path in paths to the placeholder.
+func replacePaths(v any, path string, paths map[string]bool) any {
+	if paths[path] {
+		return cassette.Redacted
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for k, c := range t {
+			t[k] = replacePaths(c, childPath(path, k), paths)
+		}
+	case []any:
+		for i, c := range t {
+			t[i] = replacePaths(c, path+"["+strconv.Itoa(i)+"]", paths)
+		}
+	}
+	return v
+}
+
+// redactedPaths adds to paths every JSON path whose value is the placeholder.
+func redactedPaths(v any, path string, paths map[string]bool) {
+	switch t := v.(type) {
+	case string:
+		if t == cassette.Redacted {
+			paths[path] = true
+		}
+	case map[string]any:
+		for k, c := range t {
+			redactedPaths(c, childPath(path, k), paths)
+		}
+	case []any:
+		for i, c := range t {
+			redactedPaths(c, path+"["+strconv.Itoa(i)+"]", paths)
+		}
+	}
+}
+
+// childPath is the JSON path of key k under path: $.a for plain names, $["a b"] else.
+func childPath(path, k string) string {
+	plain := k != ""
+	for i, r := range k {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return path + "." + k
+	}
+	return path + "[" + strconv.Quote(k) + "]"
+}
+
+// placeholderInside reports whether a string of v holds the placeholder but is not
+// the placeholder.
+func placeholderInside(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return t != cassette.Redacted && strings.Contains(t, cassette.Redacted)
+	case map[string]any:
+		for _, c := range t {
+			if placeholderInside(c) {
+				return true
+			}
+		}
+	case []any:
+		for _, c := range t {
+			if placeholderInside(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
