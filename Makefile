@@ -106,8 +106,11 @@ bench-http: thirdparty-deps
 		-wiremock-jar "$$(ls fixtures/thirdparty/node_modules/wiremock/build/wiremock-standalone-*.jar | head -n 1)" $(BENCH_HTTP_FLAGS)
 
 ## cassette-audit: fail if a committed cassette holds a secret
+# The shipped cassettes: every committed YAML file under cassettes/ but the Go packages'
+# testdata there (malformed and secret-laden on purpose).
+SHIPPED_CASSETTES = $(shell git ls-files 'cassettes/*.yaml' ':!:cassettes/**/testdata/**')
 cassette-audit:
-	$(GO) run ./cmd/noticeconf cassette audit cassettes/
+	$(GO) run ./cmd/noticeconf cassette audit $(SHIPPED_CASSETTES)
 
 ## thirdparty-deps: install the pinned Prism and WireMock (npm ci) when the lockfile changed
 thirdparty-deps: $(THIRDPARTY_STAMP)

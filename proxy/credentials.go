@@ -5,7 +5,7 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
 )
 
 // nameCredentials runs on the copied interaction it before redaction. It replaces

@@ -13,12 +13,12 @@ import (
 	. "github.com/onsi/gomega"
 	vcr4 "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/aksk"
 	"github.com/noticeconf/noticeconf/proxy"
-	"github.com/noticeconf/noticeconf/replay"
 )
 
 var _ = Describe("recording named credentials", func() {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // smallDisk mounts a tmpfs of size bytes on a new directory, or skips the spec,

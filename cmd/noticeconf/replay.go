@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/internal/serve"
-	"github.com/noticeconf/noticeconf/replay"
 )
 
 func newReplayCmd(e *env) *cobra.Command {

@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/noticeconf/noticeconf/replay"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
 
 var _ = Describe("noticeconf replay", func() {

@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/internal/verify"
-	"github.com/noticeconf/noticeconf/replay"
 	"github.com/noticeconf/noticeconf/suites"
 )
 

@@ -12,7 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/internal/audit"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 )
@@ -233,7 +233,22 @@ var _ = Describe("Paths, a cassette written before the redaction policy", func()
 
 var _ = Describe("Paths, the shipped cassettes", func() {
 	It("finds nothing in them: job ids, request ids and dates are no secrets", func() {
-		r, err := audit.Paths([]string{filepath.Join("..", "..", "cassettes")}, audit.Options{})
+		// Every entry of cassettes/ but the Go packages beside the shipped cassettes
+		// (cassettes/cassette, cassettes/replay), whose testdata is malformed on purpose.
+		entries, err := os.ReadDir(filepath.Join("..", "..", "cassettes"))
+		Expect(err).NotTo(HaveOccurred())
+		var shipped []string
+		for _, e := range entries {
+			p := filepath.Join("..", "..", "cassettes", e.Name())
+			if gofiles, _ := filepath.Glob(filepath.Join(p, "*.go")); e.IsDir() && len(gofiles) > 0 {
+				continue
+			}
+			if e.IsDir() || strings.HasSuffix(e.Name(), ".yaml") {
+				shipped = append(shipped, p)
+			}
+		}
+		Expect(shipped).To(ContainElement(filepath.Join("..", "..", "cassettes", "reference-mock")))
+		r, err := audit.Paths(shipped, audit.Options{})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(r.Files).NotTo(BeEmpty())
 		Expect(r.Findings).To(BeEmpty())

@@ -7,7 +7,7 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // BenchmarkLoad10k loads a 10k-interaction cassette written by go-vcr v3's own Save,

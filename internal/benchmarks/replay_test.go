@@ -10,8 +10,8 @@ import (
 
 	"gopkg.in/dnaeon/go-vcr.v3/recorder"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/replay"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
 
 // replaySizes are the cassette sizes the replay benchmarks compare.

@@ -21,13 +21,13 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/audit"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/verify"
 	"github.com/noticeconf/noticeconf/proxy"
-	"github.com/noticeconf/noticeconf/replay"
 	"github.com/noticeconf/noticeconf/suites"
 )
 

@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 )
 

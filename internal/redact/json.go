@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // maxGunzip bounds what Body decodes of a gzip body.

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/credential"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
 	"github.com/noticeconf/noticeconf/internal/verify"
 )
 

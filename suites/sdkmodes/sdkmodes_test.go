@@ -4,8 +4,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/fixtures/mock"
-	"github.com/noticeconf/noticeconf/replay"
 )
 
 // Each spec calls UpdateNotice as a user of the official SDK would. The SDK decodes

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // replayRequests writes a cassette of n generated replay interactions, loads it, and

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"slices"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // WireMockStubs is a WireMock stub mappings file: WireMock reads every *.json file

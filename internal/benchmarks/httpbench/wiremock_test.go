@@ -8,7 +8,7 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 func interaction(method, url, body string, code int, respHeaders http.Header, respBody string) cassette.Interaction {

@@ -34,12 +34,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/internal/asynclog"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
 	"github.com/noticeconf/noticeconf/internal/serve"
 	"github.com/noticeconf/noticeconf/proxy"
-	"github.com/noticeconf/noticeconf/replay"
 )
 
 func main() {

@@ -23,7 +23,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
 )
 

@@ -13,8 +13,8 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/replay"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
 
 // FuzzReplayMatch records one update with any body and any query value, in the

@@ -6,12 +6,12 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/replay"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
 
 // shippedCassette is the cassette `make cassettes` records from the reference mock.
-const shippedCassette = "../cassettes/reference-mock/conformance.yaml"
+const shippedCassette = "../reference-mock/conformance.yaml"
 
 var _ = Describe("replay --repeat", func() {
 	three := func() *cassette.File {

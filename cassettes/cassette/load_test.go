@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // canonical returns h with canonical header names, as the loader stores them.

@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // FuzzParse feeds the loader arbitrary bytes, seeded with every valid and malformed

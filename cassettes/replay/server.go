@@ -1,7 +1,7 @@
 package replay
 
 import (
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/internal/serve"
 )
 

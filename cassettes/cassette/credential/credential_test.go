@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

@@ -10,9 +10,9 @@ import (
 	vcr3 "gopkg.in/dnaeon/go-vcr.v3/cassette"
 	vcr4 "gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
-	"github.com/noticeconf/noticeconf/internal/cassette"
-	"github.com/noticeconf/noticeconf/internal/credential"
-	"github.com/noticeconf/noticeconf/internal/replay"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
 
 // The names `make cassettes` records the shipped cassette's credentials under, and

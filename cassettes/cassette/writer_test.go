@@ -14,7 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // interaction returns a small interaction whose request body is body.

@@ -37,8 +37,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 

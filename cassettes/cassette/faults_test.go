@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 // fullDisk is a cassette.Sink over a disk with room for a number of bytes: a write

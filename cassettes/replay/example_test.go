@@ -8,8 +8,8 @@ import (
 	"net/http/httptest"
 	"strings"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/replay"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
 
 // sendSeedUpdate sends the update the seed example recorded and prints the answer.
@@ -38,7 +38,7 @@ func sendSeedUpdate(base string) {
 }
 
 func ExampleNewServer() {
-	srv, err := replay.NewServer("../cassettes/seed-example.yaml")
+	srv, err := replay.NewServer("../seed-example.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func ExampleNewServer() {
 }
 
 func ExampleNew() {
-	files, err := cassette.LoadPaths("../cassettes/seed-example.yaml")
+	files, err := cassette.LoadPaths("../seed-example.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}

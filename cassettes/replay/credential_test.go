@@ -9,9 +9,9 @@ import (
 
 	"pgregory.net/rapid"
 
-	"github.com/noticeconf/noticeconf/cassette"
-	"github.com/noticeconf/noticeconf/cassette/credential"
-	"github.com/noticeconf/noticeconf/replay"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
 
 // namedTokens is a cassette with one update recorded for an allowed token (200) and

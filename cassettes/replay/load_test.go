@@ -12,9 +12,9 @@ import (
 	"go.uber.org/goleak"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/internal/loadtest"
-	"github.com/noticeconf/noticeconf/replay"
 )
 
 // loadCassetteSize is how many distinct interactions the load test's cassette holds.

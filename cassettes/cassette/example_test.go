@@ -10,11 +10,11 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
-	"github.com/noticeconf/noticeconf/cassette"
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
 func ExampleLoadFile() {
-	f, err := cassette.LoadFile("../cassettes/seed-example.yaml")
+	f, err := cassette.LoadFile("../seed-example.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}
