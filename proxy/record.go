@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -139,13 +140,19 @@ func (p *Proxy) notRecorded(req *http.Request, resp *http.Response, start time.T
 // logInteraction writes the one line per interaction. It names the path only: the
 // query and the headers may carry secrets.
 func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, id int) {
-	attrs := []any{"method", req.Method, "host", req.URL.Host, "path", p.shownPath(req.URL.Path), "status", status, "duration", d.Round(time.Microsecond)}
-	if id >= 0 {
-		attrs = append(attrs, "recorded", true, "id", id)
-	} else {
-		attrs = append(attrs, "recorded", false)
+	if !p.log.Enabled(req.Context(), slog.LevelInfo) {
+		return
 	}
-	p.log.Info("interaction", attrs...)
+	// LogAttrs, not Info: the attributes go to the handler without being boxed.
+	attrs := [...]slog.Attr{
+		slog.String("method", req.Method), slog.String("host", req.URL.Host), slog.String("path", p.shownPath(req.URL.Path)),
+		slog.Int("status", status), slog.Duration("duration", d.Round(time.Microsecond)), slog.Bool("recorded", id >= 0), slog.Int("id", id),
+	}
+	n := len(attrs)
+	if id < 0 {
+		n-- // no id
+	}
+	p.log.LogAttrs(req.Context(), slog.LevelInfo, "interaction", attrs[:n]...)
 }
 
 // upstreamFailed is the 502 answered when the upstream cannot be reached or breaks

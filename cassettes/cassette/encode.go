@@ -20,9 +20,26 @@ import (
 // yaml.v3 would (the caller then uses yaml.v3); the fuzz target FuzzEncodeItem holds
 // it to that.
 func encodeFast(i *vcr.Interaction) ([]byte, bool) {
-	e := fastEncoder{buf: make([]byte, 0, 1024+len(i.Request.Body)+len(i.Response.Body)), ok: true}
+	e := fastEncoder{buf: make([]byte, 0, encodedSize(i)), ok: true}
 	e.interaction(i)
 	return e.buf, e.ok
+}
+
+// encodedSize estimates the bytes of i's encoding, so that the encoder's buffer is
+// allocated once: the field names and the fixed fields, the strings, and each
+// header value with its name and indentation.
+func encodedSize(i *vcr.Interaction) int {
+	q, r := &i.Request, &i.Response
+	n := 1024 + len(q.Body) + len(r.Body) + len(q.URL) + len(q.Host) + len(q.RequestURI) + len(r.Status)
+	for _, h := range []map[string][]string{q.Headers, q.Trailer, q.Form, r.Headers, r.Trailer} {
+		for k, vs := range h {
+			n += len(k) + 8
+			for _, v := range vs {
+				n += len(v) + 16
+			}
+		}
+	}
+	return n
 }
 
 // fastEncoder appends block YAML to buf; ok turns false at the first value it cannot

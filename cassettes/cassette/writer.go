@@ -75,14 +75,22 @@ type Writer struct {
 	closed   bool
 	syncs    int
 	idle     *sync.Cond // signalled when flushing turns false
+	// out is the buffer a batch is assembled in for its one write, kept from batch
+	// to batch (unless it grew past maxKeptBuffer). Only the flushing goroutine uses it.
+	out []byte
 
 	// Sync-behind state, guarded by mu.
-	written, synced int64      // batches written, batches known durable
-	unsyncedSince   time.Time  // when the oldest write not yet durable was made
-	syncErr         error      // the first failed background fsync
-	syncedCond      *sync.Cond // signalled when synced moves
-	kick            chan struct{}
-	syncerDone      chan struct{}
+	written, synced int64     // batches written, batches known durable
+	unsyncedSince   time.Time // when the oldest write not yet durable was made
+	// syncing is set while an fsync is under way; afterSnapshot is when the first
+	// write it does not cover was made (zero while there is none).
+	syncing       bool
+	afterSnapshot time.Time
+	syncErr       error      // the first failed background fsync
+	syncedCond    *sync.Cond // signalled when synced moves
+	kick          chan struct{}
+	urgent        chan struct{} // an Append waits for the next fsync: skip the window
+	syncerDone    chan struct{}
 }
 
 // WriterOptions tunes a Writer. The zero value fsyncs every commit before Append
@@ -114,11 +122,18 @@ type Sink interface {
 // DefaultMaxSyncLag is WriterOptions.MaxSyncLag when it is zero.
 const DefaultMaxSyncLag = 100 * time.Millisecond
 
-// pendingItem is one encoded interaction waiting for its write and fsync.
+// pendingItem is one encoded interaction waiting for its write and fsync: item is
+// its encoding with the id line of id 0 (see encodeItem), id the id it is written
+// with.
 type pendingItem struct {
-	data []byte
+	item []byte
+	id   int
 	done chan error
 }
+
+// maxKeptBuffer bounds the batch buffer a Writer keeps between writes: a batch of
+// large bodies gets a buffer of its own, not kept.
+const maxKeptBuffer = 1 << 20
 
 // OpenWriter opens the cassette at path for appending in the given mode. Missing
 // parent directories are created. In Append mode an existing file must be a version 2
@@ -201,6 +216,7 @@ func (w *Writer) startSyncer() {
 		return
 	}
 	w.kick = make(chan struct{}, 1)
+	w.urgent = make(chan struct{}, 1)
 	w.syncerDone = make(chan struct{})
 	go w.syncer()
 }
@@ -214,7 +230,10 @@ func (w *Writer) syncer() {
 	defer window.Stop()
 	for range w.kick {
 		window.Reset(w.opts.MaxSyncLag / 20)
-		<-window.C
+		select {
+		case <-window.C:
+		case <-w.urgent:
+		}
 		w.syncPending()
 	}
 	w.syncPending()
@@ -229,8 +248,8 @@ func (w *Writer) syncPending() {
 		return
 	}
 	w.syncs++
+	w.syncing, w.afterSnapshot = true, time.Time{}
 	w.mu.Unlock()
-	start := time.Now()
 	err := w.f.Sync()
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -238,11 +257,12 @@ func (w *Writer) syncPending() {
 	if err != nil && w.syncErr == nil {
 		w.syncErr = fmt.Errorf("cassette %s: fsync: %w; recording stopped", w.path, err)
 	}
+	w.syncing = false
 	if w.synced == w.written {
 		w.unsyncedSince = time.Time{}
 	} else {
-		// Writes made during the fsync: none is older than its start.
-		w.unsyncedSince = start
+		// Writes made during the fsync: the oldest is the first of them.
+		w.unsyncedSince = w.afterSnapshot
 	}
 	w.syncedCond.Broadcast()
 }
@@ -416,6 +436,10 @@ func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 	if w.opts.SyncBehind {
 		// Back-pressure: durability must not fall further behind than MaxSyncLag.
 		for !w.closed && !w.unsyncedSince.IsZero() && time.Since(w.unsyncedSince) > w.opts.MaxSyncLag && w.syncErr == nil {
+			select {
+			case w.urgent <- struct{}{}:
+			default: // already asked
+			}
 			w.syncedCond.Wait()
 		}
 	}
@@ -429,7 +453,7 @@ func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 	}
 	id := w.nextID
 	w.nextID++
-	p.data = withID(item, id)
+	p.item, p.id = item, id
 	w.queue = append(w.queue, p)
 	if w.flushing {
 		w.mu.Unlock()
@@ -463,18 +487,11 @@ func (w *Writer) flushLocked() {
 			continue
 		}
 		w.mu.Unlock()
-		buf := batch[0].data
-		if len(batch) > 1 {
-			size := 0
-			for _, p := range batch {
-				size += len(p.data)
-			}
-			buf = make([]byte, 0, size)
-			for _, p := range batch {
-				buf = append(buf, p.data...)
-			}
-		}
+		buf := w.assemble(batch)
 		n, err := w.f.Write(buf)
+		if cap(buf) <= maxKeptBuffer {
+			w.out = buf[:0]
+		}
 		if err == nil && n != len(buf) {
 			err = io.ErrShortWrite
 		}
@@ -507,8 +524,12 @@ func (w *Writer) flushLocked() {
 		}
 		if w.opts.SyncBehind && err == nil {
 			w.written++
+			now := time.Now()
 			if w.unsyncedSince.IsZero() {
-				w.unsyncedSince = time.Now()
+				w.unsyncedSince = now
+			}
+			if w.syncing && w.afterSnapshot.IsZero() {
+				w.afterSnapshot = now
 			}
 			select {
 			case w.kick <- struct{}{}:
@@ -570,7 +591,7 @@ func (w *Writer) Close() error {
 	return syncErr
 }
 
-// idLine is the first line of an encoded item; withID replaces its number.
+// idLine is the first line of an encoded item; appendWithID replaces its number.
 var idLine = []byte("- id: 0\n")
 
 // lastLine starts the last line of an encoded item: go-vcr's Response.Duration is the
@@ -679,12 +700,30 @@ func encodeQuoted(c *vcr.Interaction) ([]byte, error) {
 	return yaml.Marshal(&n)
 }
 
-func withID(item []byte, id int) []byte {
-	out := make([]byte, 0, len(item)+8)
-	out = append(out, "- id: "...)
-	out = strconv.AppendInt(out, int64(id), 10)
-	out = append(out, '\n')
-	return append(out, item[len(idLine):]...)
+// assemble returns the bytes of one write of batch: each item with its own id, in
+// order, in the Writer's kept buffer when it is big enough.
+func (w *Writer) assemble(batch []*pendingItem) []byte {
+	size := 0
+	for _, p := range batch {
+		size += len(p.item) + 16
+	}
+	buf := w.out[:0]
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
+	for _, p := range batch {
+		buf = appendWithID(buf, p.item, p.id)
+	}
+	return buf
+}
+
+// appendWithID appends item, an encoding whose first line is idLine, to buf with
+// the id line of id instead.
+func appendWithID(buf, item []byte, id int) []byte {
+	buf = append(buf, "- id: "...)
+	buf = strconv.AppendInt(buf, int64(id), 10)
+	buf = append(buf, '\n')
+	return append(buf, item[len(idLine):]...)
 }
 
 // syncDir makes a new directory entry durable.

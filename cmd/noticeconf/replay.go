@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 
 	"github.com/spf13/cobra"
 
@@ -83,6 +85,12 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			// it serves.
 			nfiles := len(files)
 			debug.FreeOSMemory()
+			// Then serve under a memory limit a little above the live heap
+			// (replayMemoryLimit); the limit in force before is back on return.
+			prev := debug.SetMemoryLimit(-1)
+			inUse, live := runtimeMemory()
+			debug.SetMemoryLimit(replayMemoryLimit(prev, inUse, live))
+			defer debug.SetMemoryLimit(prev)
 			return served(e, serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "replaying %d interaction(s) from %d cassette(s); unmatched requests get %d with %s: %s\n",
@@ -99,4 +107,44 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)
 	addServeFlags(f, &so)
 	return cmd
+}
+
+// replayHeadroom is the least the replay server's memory limit leaves above the heap
+// live once the cassettes are loaded: room for the garbage of the requests in flight.
+const replayHeadroom = 64 << 20
+
+// replayMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit) the
+// replay server runs under once the cassettes are loaded, given the limit in force
+// (math.MaxInt64 when none is), the bytes the runtime holds from the OS once the
+// garbage of loading is given back (inUse: the index, and the pages its objects
+// share with freed ones) and the bytes of heap live: inUse plus a quarter of the live
+// heap, and at least replayHeadroom more, so that the limit is never below what the
+// process already holds (which would make the collector run without pause). The garbage collector's
+// default (GOGC=100) lets the heap grow to twice the live heap between collections,
+// which for a large cassette is twice its index resident for nothing; under the limit
+// it collects sooner instead, and gives freed memory back to the OS. A small cassette
+// stays under the limit and is collected as by default. A limit already set (the
+// GOMEMLIMIT environment variable) is kept.
+func replayMemoryLimit(current int64, inUse, live uint64) int64 {
+	if current != math.MaxInt64 {
+		return current
+	}
+	headroom := max(live/4, replayHeadroom)
+	if inUse > math.MaxInt64-headroom {
+		return current
+	}
+	return int64(inUse + headroom)
+}
+
+// runtimeMemory returns the bytes the runtime holds from the OS (all it mapped but
+// what it has given back) and the bytes of heap the last collection found live.
+func runtimeMemory() (inUse, live uint64) {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	for _, v := range s {
+		if v.Value.Kind() != metrics.KindUint64 {
+			return 0, 0
+		}
+	}
+	return s[0].Value.Uint64() - s[1].Value.Uint64(), s[2].Value.Uint64()
 }

@@ -183,6 +183,8 @@ type Policy struct {
 	folded   []string // the names of headers, folded
 	paths    [][]string
 	patterns []*regexp.Regexp
+	// mentions is every word mentionsSecret looks for, by its first byte.
+	mentions *[256][]string
 }
 
 // New returns the Policy for cfg. It fails on an empty header name, a malformed
@@ -216,6 +218,14 @@ func New(cfg Config) (*Policy, error) {
 		secrets = append(secrets, urlSecrets(s)...)
 	}
 	p.known = encodings(secrets)
+	p.mentions = new([256][]string)
+	for _, ws := range [][]string{secretWords, secretNames, schemeWords, p.folded} {
+		for _, w := range ws {
+			if w != "" && !slices.Contains(p.mentions[w[0]], w) {
+				p.mentions[w[0]] = append(p.mentions[w[0]], w)
+			}
+		}
+	}
 	return p, nil
 }
 
@@ -616,11 +626,15 @@ func (r *run) hookPath(host, path, field string) string {
 	if !strings.Contains(path, "/") {
 		return path
 	}
-	segs := strings.Split(path, "/")
 	hookHost := false
 	if h := strings.ToLower(host); strings.HasPrefix(h, "hooks.") || strings.HasPrefix(h, "hook.") || strings.HasPrefix(h, "webhook.") || strings.HasPrefix(h, "webhooks.") {
 		hookHost = true
 	}
+	if !hookHost && !strings.Contains(path, "bot") && !containsHook(path) {
+		// No bot token segment and no hook segment: nothing below can apply.
+		return path
+	}
+	segs := strings.Split(path, "/")
 	after := hookHost
 	changed := false
 	for n, seg := range segs {
@@ -628,7 +642,7 @@ func (r *run) hookPath(host, path, field string) string {
 			continue
 		}
 		switch {
-		case telegramBotRE.MatchString(seg):
+		case strings.HasPrefix(seg, "bot") && strings.Contains(seg, ":") && telegramBotRE.MatchString(seg):
 			_, token, _ := strings.Cut(seg, ":")
 			r.found = append(r.found, seg, token, pathUnescape(token))
 			segs[n] = "bot" + cassette.Redacted
@@ -650,6 +664,16 @@ func (r *run) hookPath(host, path, field string) string {
 	}
 	r.note(field, "webhook URL token (path segment)")
 	return strings.Join(segs, "/")
+}
+
+// containsHook reports whether s holds "hook" in any case.
+func containsHook(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if (s[i]|0x20) == 'h' && (s[i+1]|0x20) == 'o' && (s[i+2]|0x20) == 'o' && (s[i+3]|0x20) == 'k' {
+			return true
+		}
+	}
+	return false
 }
 
 func pathUnescape(s string) string {
@@ -879,10 +903,12 @@ var schemeWords = []string{"bearer", "basic", "token", "digest"}
 // mentionsSecret reports whether folded text (see fold) holds a word of the name
 // rule, a scheme word or a name of Config.Headers: only then can a name rule of
 // text apply.
+//
+// It reads f once, trying at each byte only the words that start with it.
 func (p *Policy) mentionsSecret(f string) bool {
-	for _, ws := range [][]string{secretWords, secretNames, schemeWords, p.folded} {
-		for _, w := range ws {
-			if strings.Contains(f, w) {
+	for i := 0; i < len(f); i++ {
+		for _, w := range p.mentions[f[i]] {
+			if strings.HasPrefix(f[i:], w) {
 				return true
 			}
 		}
