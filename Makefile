@@ -78,6 +78,19 @@ bench:
 	$(GO) run $(BENCHSTAT) $(BENCH_RAW) > $(BENCH_RAW).stat
 	$(GO) run ./internal/benchmarks/cmd/benchreport -in $(BENCH_RAW) -benchstat $(BENCH_RAW).stat -out docs/benchmarks.md
 
+## bench-compare: a change's before and after in one run: the benchmarks of BASE (a git
+##   revision) and of the working tree, run interleaved (old, new, old, new...: BENCH_COUNT
+##   rounds; BENCH, a -bench regex, picks the benchmarks), compared by benchstat; printed,
+##   and written with the raw runs to bin/bench-compare/. E.g.
+##   make bench-compare BASE=main BENCH='BenchmarkProxy/.*/c=1$$' BENCH_COUNT=6
+BENCH      ?= .
+BENCH_TIME ?= 1s
+.PHONY: bench-compare
+bench-compare:
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<git rev> [BENCH=regex] [BENCH_COUNT=n] [BENCH_TIME=1s]"; exit 2; }
+	GO="$(GO)" BENCHSTAT="$(BENCHSTAT)" BENCH='$(BENCH)' BENCH_COUNT="$(BENCH_COUNT)" BENCH_TIME="$(BENCH_TIME)" \
+		sh internal/benchmarks/compare.sh "$(BASE)" bin/bench-compare
+
 ## catalogue: write suites/conformance.yaml, every check of verify with the broken servers
 ##   of suites/brokentest that prove it can fail; `make test` fails when it is stale
 .PHONY: catalogue
