@@ -103,11 +103,6 @@ func div(x, y float64) float64 {
 	return x / y
 }
 
-// scale multiplies every end of iv by k.
-func (iv interval) scale(k float64) interval {
-	return interval{iv.center * k, iv.lo * k, iv.hi * k}
-}
-
 // goal is a target's bound on a measured quantity.
 type goal struct {
 	bound  float64
