@@ -71,10 +71,18 @@ fuzz:
 soak:
 	NOTICECONF_SOAK=20s $(GO) test -race -count=1 -run 'UnderLoad' -v -timeout 30m ./...
 
-## bench: run the benchmarks BENCH_COUNT times and write docs/benchmarks.md
+## bench: run the benchmarks BENCH_COUNT times and write docs/benchmarks.md; the runs are
+##   rounds of every benchmark once, so that each baseline and noticeconf alternate
 bench:
 	@mkdir -p $(dir $(BENCH_RAW))
-	$(GO) test -run '^$$' -bench . -benchtime 1s -count $(BENCH_COUNT) -timeout 90m ./internal/benchmarks/ | tee $(BENCH_RAW)
+	$(GO) test -c -o $(BENCH_RAW).test ./internal/benchmarks/
+	@: > $(BENCH_RAW)
+	@for i in $$(seq $(BENCH_COUNT)); do \
+		echo "bench: round $$i of $(BENCH_COUNT)"; \
+		{ (cd internal/benchmarks && $(abspath $(BENCH_RAW).test) -test.run '^$$' -test.bench . -test.benchtime 1s \
+			-test.count 1 -test.timeout 90m); echo $$? > $(BENCH_RAW).rc; } | tee -a $(BENCH_RAW); \
+		[ "$$(cat $(BENCH_RAW).rc)" = 0 ] || { echo "bench: the benchmarks failed in round $$i"; exit 1; }; \
+	done; rm -f $(BENCH_RAW).rc
 	$(GO) run $(BENCHSTAT) $(BENCH_RAW) > $(BENCH_RAW).stat
 	$(GO) run ./internal/benchmarks/cmd/benchreport -in $(BENCH_RAW) -benchstat $(BENCH_RAW).stat -out docs/benchmarks.md
 
