@@ -13,6 +13,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/jsondiff"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
@@ -246,19 +247,7 @@ func redactedPaths(v any, path string, paths map[string]bool) {
 }
 
 // childPath is the JSON path of key k under path: $.a for plain names, $["a b"] else.
-func childPath(path, k string) string {
-	plain := k != ""
-	for i, r := range k {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return path + "." + k
-	}
-	return path + "[" + strconv.Quote(k) + "]"
-}
+func childPath(path, k string) string { return jsondiff.Member(path, k) }
 
 // placeholderInside reports whether a string of v holds the placeholder but is not
 // the placeholder.
