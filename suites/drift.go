@@ -175,20 +175,8 @@ func underResult(path string) bool {
 	return path == "$.result" || strings.HasPrefix(path, "$.result.") || strings.HasPrefix(path, "$.result[")
 }
 
-// jsonValue decodes a body that is one JSON value.
-func jsonValue(b []byte) (any, bool) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || !json.Valid(b) {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
+// jsonValue decodes a body that is one JSON value in valid UTF-8.
+func jsonValue(b []byte) (any, bool) { return jsondiff.Decode(b) }
 
 // jsonType names a decoded JSON value's type as JSON does.
 func jsonType(v any) string { return jsondiff.Type(v) }

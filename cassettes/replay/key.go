@@ -184,19 +184,7 @@ func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
 }
 
 // decodeJSON decodes body if it is one JSON value in valid UTF-8.
-func decodeJSON(body []byte) (any, bool) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
+func decodeJSON(body []byte) (any, bool) { return jsondiff.Decode(body) }
 
 // encodeJSON writes v (as decodeJSON makes it) with object keys sorted.
 func encodeJSON(v any) []byte {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Kind says how the two documents differ at a Diff's path.
@@ -157,6 +158,21 @@ func (c *comparison) array(path string, l, r []any) {
 			c.add(Diff{Path: Element(path, i), Kind: OnlyRight, Right: r[i]})
 		}
 	}
+}
+
+// Decode decodes body if it is one JSON value in valid UTF-8, numbers as
+// json.Number so that Compare sees them as written; ok is false for any other body.
+func Decode(body []byte) (v any, ok bool) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
 }
 
 // Member is the JSON path of the member key of the object at path: path.key for a

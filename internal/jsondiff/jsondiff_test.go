@@ -107,3 +107,18 @@ $.d 0 3 0
 		t.Errorf("Max 3: %s, want the first three, ending at $.a[3]", lines(ds))
 	}
 }
+
+func TestDecodeTakesOneJSONValueInUTF8(t *testing.T) {
+	v, ok := jsondiff.Decode([]byte(" {\"n\":1.50} \n"))
+	if !ok {
+		t.Fatal("a JSON object with white space around it did not decode")
+	}
+	if n := v.(map[string]any)["n"]; n != json.Number("1.50") {
+		t.Errorf("n decoded as %#v, want json.Number(\"1.50\"), as written", n)
+	}
+	for _, body := range []string{"", "  ", "{", `{"a":1} {"b":2}`, "<html>", "{\"a\":\"\xff\"}"} {
+		if _, ok := jsondiff.Decode([]byte(body)); ok {
+			t.Errorf("%q decoded, want it refused as not one JSON value in UTF-8", body)
+		}
+	}
+}
