@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 )
 
 func main() {
@@ -307,7 +309,7 @@ func write(in, stat, out string) error {
 	if len(missing) > 0 {
 		return errors.New("missing results: " + strings.Join(missing, ", "))
 	}
-	return os.WriteFile(out, []byte(doc.String()), 0o644)
+	return atomicfile.Write(out, []byte(doc.String()), 0o644)
 }
 
 func pathLabel(p string) string {
