@@ -129,10 +129,10 @@ func createCA(dir, certPath, keyPath string) (*CA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode CA key: %w", err)
 	}
-	if err := writeFileAtomic(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+	if err := atomicfile.Write(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+	if err := atomicfile.Write(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
 		return nil, err
 	}
 	return loadCA(certPath, keyPath)
@@ -245,10 +245,4 @@ func randomSerial() (*big.Int, error) {
 		return nil, fmt.Errorf("certificate serial: %w", err)
 	}
 	return n.Add(n, big.NewInt(1)), nil
-}
-
-// writeFileAtomic writes data to path with mode perm (less the umask), crash-safely:
-// path is either absent or complete.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	return atomicfile.Write(path, data, perm)
 }

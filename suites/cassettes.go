@@ -21,6 +21,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/hopbyhop"
 )
 
 // Labels of the cassette oracle's checks.
@@ -225,8 +226,11 @@ func (o *oracle) request(in *cassette.Interaction, path string) (request, string
 		body:   []byte(o.mapIDs(in.Request.Body)),
 	}
 	var refused []string
+	hop := hopbyhop.Of(in.Request.Headers)
 	for k, vs := range in.Request.Headers {
 		switch {
+		case hop[http.CanonicalHeaderKey(k)]:
+			// The recorded connection's, not the request's.
 		case resentHeader(k):
 			rq.header[k] = slices.Clone(vs)
 		case !droppedOnResend(k):
@@ -325,15 +329,14 @@ func (o *oracle) refusal(in *cassette.Interaction, u *url.URL) string {
 	return ""
 }
 
-// droppedOnResend reports whether a recorded request header is left out when the
-// request is re-sent: credentials (replaced by the target's), the signature's date
-// (signed afresh), and what the client's transport sets itself.
+// droppedOnResend reports whether a recorded request header that is not hop-by-hop
+// is left out when the request is re-sent: credentials (replaced by the target's),
+// the signature's date (signed afresh), and what the client's transport sets itself.
 func droppedOnResend(name string) bool {
 	switch http.CanonicalHeaderKey(name) {
 	case contract.HeaderAuthToken, contract.HeaderAuthorization, contract.HeaderSdkDate,
 		contract.HeaderSecurityToken, contract.HeaderSubjectToken, "Cookie",
-		"Content-Length", "Host", "Accept-Encoding", "Connection", "Transfer-Encoding",
-		"Te", "Trailer", "Upgrade", "Keep-Alive", "Proxy-Authorization", "Proxy-Connection":
+		"Content-Length", "Host", "Accept-Encoding":
 		return true
 	}
 	return false

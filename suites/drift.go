@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/noticeconf/noticeconf/internal/jsondiff"
 )
 
 // Include names the recorded values the cassette oracle compares although, by default,
@@ -85,7 +86,7 @@ func (c comparer) compare(rec, got answer) []Difference {
 	gv, gok := jsonValue(got.body)
 	switch {
 	case rok && gok:
-		c.walk(&out, "$", rv, gv)
+		c.walk(&out, rv, gv)
 	case rok:
 		out = append(out, Difference{"$", shown(rv), "not JSON: " + quoteShort(got.body)})
 	case gok:
@@ -98,7 +99,8 @@ func (c comparer) compare(rec, got answer) []Difference {
 	return out
 }
 
-// valueKeys are the top-level members whose values, not only types, must be equal.
+// valueKey reports whether a top-level member's value, not only its type, must be
+// equal.
 func (c comparer) valueKey(key string) bool {
 	switch key {
 	case "status", "error", "error_code":
@@ -111,71 +113,48 @@ func (c comparer) valueKey(key string) bool {
 	return false
 }
 
-// walk compares rv and gv at path.
-func (c comparer) walk(out *[]Difference, path string, rv, gv any) {
-	if jsonType(rv) != jsonType(gv) {
-		*out = append(*out, Difference{path, shown(rv), shown(gv)})
-		return
-	}
-	switch r := rv.(type) {
-	case map[string]any:
-		g := gv.(map[string]any)
-		keys := make([]string, 0, len(r)+len(g))
-		for k := range r {
-			keys = append(keys, k)
-		}
-		for k := range g {
-			if _, ok := r[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if path == "$" && k == "request_id" && !c.include.RequestID {
-				continue
-			}
-			p := path + "." + k
-			rc, rin := r[k]
-			gc, gin := g[k]
+// topLevelValue reports whether path is a top-level member whose value must be equal.
+func (c comparer) topLevelValue(path string) bool {
+	k, ok := strings.CutPrefix(path, "$.")
+	return ok && c.valueKey(k)
+}
+
+// mappedJobID reports whether the string rv at path is a recorded job id compared,
+// after the job map, with the one got.
+func (c comparer) mappedJobID(path string, rv any) bool {
+	s, ok := rv.(string)
+	return ok && c.include.ResultJobIDs && underResult(path) && c.isJobID(s)
+}
+
+// walk compares the JSON bodies rv and gv (package jsondiff): every key and type
+// everywhere, values only where topLevelValue and mappedJobID say.
+func (c comparer) walk(out *[]Difference, rv, gv any) {
+	ds := jsondiff.Compare(rv, gv, jsondiff.Options{
+		Skip:  func(path string) bool { return path == "$.request_id" && !c.include.RequestID },
+		Whole: c.topLevelValue,
+		Equal: func(path string, r, g any) bool {
 			switch {
-			case !gin:
-				*out = append(*out, Difference{p, shown(rc), absent})
-			case !rin:
-				*out = append(*out, Difference{p, absent, shown(gc)})
-			case path == "$" && c.valueKey(k):
-				if !jsonEqual(rc, gc) {
-					*out = append(*out, Difference{p, shown(rc), shown(gc)})
-				}
-			default:
-				c.walk(out, p, rc, gc)
+			case c.topLevelValue(path):
+				return jsonEqual(r, g)
+			case c.mappedJobID(path, r):
+				return c.mapJobID(r.(string)) == g.(string)
 			}
-		}
-	case []any:
-		g := gv.([]any)
-		for i := 0; i < len(r) && i < len(g); i++ {
-			c.walk(out, fmt.Sprintf("%s[%d]", path, i), r[i], g[i])
-		}
-		// Elements on one side only, each by its index, up to maxElementsShown;
-		// beyond that one line gives both lengths.
-		longer, n := len(r), len(r)-len(g)
-		if n < 0 {
-			longer, n = len(g), -n
-		}
-		for i := longer - n; i < longer; i++ {
-			if i-(longer-n) == maxElementsShown {
-				*out = append(*out, Difference{path, elements(len(r)), elements(len(g))})
-				break
-			}
-			p := fmt.Sprintf("%s[%d]", path, i)
-			if i < len(r) {
-				*out = append(*out, Difference{p, shown(r[i]), absent})
-			} else {
-				*out = append(*out, Difference{p, absent, shown(g[i])})
-			}
-		}
-	case string:
-		if c.include.ResultJobIDs && underResult(path) && c.isJobID(r) && c.mapJobID(r) != gv.(string) {
-			*out = append(*out, Difference{path, shown(c.mapJobID(r)) + " (the recorded job id, mapped)", shown(gv)})
+			return true // elsewhere only the types count
+		},
+		MaxOneSided: maxElementsShown,
+	})
+	for _, d := range ds {
+		switch {
+		case d.Kind == jsondiff.OnlyLeft:
+			*out = append(*out, Difference{d.Path, shown(d.Left), absent})
+		case d.Kind == jsondiff.OnlyRight:
+			*out = append(*out, Difference{d.Path, absent, shown(d.Right)})
+		case d.Kind == jsondiff.Lengths:
+			*out = append(*out, Difference{d.Path, elements(len(d.Left.([]any))), elements(len(d.Right.([]any)))})
+		case jsonType(d.Left) == jsonType(d.Right) && c.mappedJobID(d.Path, d.Left):
+			*out = append(*out, Difference{d.Path, shown(c.mapJobID(d.Left.(string))) + " (the recorded job id, mapped)", shown(d.Right)})
+		default:
+			*out = append(*out, Difference{d.Path, shown(d.Left), shown(d.Right)})
 		}
 	}
 }
@@ -196,39 +175,11 @@ func underResult(path string) bool {
 	return path == "$.result" || strings.HasPrefix(path, "$.result.") || strings.HasPrefix(path, "$.result[")
 }
 
-// jsonValue decodes a body that is one JSON value.
-func jsonValue(b []byte) (any, bool) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || !json.Valid(b) {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
+// jsonValue decodes a body that is one JSON value in valid UTF-8.
+func jsonValue(b []byte) (any, bool) { return jsondiff.Decode(b) }
 
 // jsonType names a decoded JSON value's type as JSON does.
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case json.Number:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
+func jsonType(v any) string { return jsondiff.Type(v) }
 
 // jsonEqual reports whether two decoded JSON values are equal (numbers by their text).
 func jsonEqual(a, b any) bool {

@@ -3,7 +3,6 @@ package suites
 import (
 	"context"
 	"io"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/onsi/gomega"
 
 	redactpkg "github.com/noticeconf/noticeconf/internal/redact"
+	"github.com/noticeconf/noticeconf/internal/serve"
 )
 
 // An Option adds to what Run checks.
@@ -71,8 +71,16 @@ func Run(t testing.TB, target Target, opts ...Option) {
 			t.Fatal("suites.Run: the target needs a URL or a Handler")
 			return
 		}
-		srv := httptest.NewServer(target.Handler)
-		defer srv.Close()
+		srv, err := serve.StartLoopback("target server", target.Handler)
+		if err != nil {
+			t.Fatalf("suites.Run: %v", err)
+			return
+		}
+		defer func() {
+			if err := srv.Close(); err != nil {
+				t.Errorf("suites.Run: %v", err)
+			}
+		}()
 		target.URL = srv.URL
 	}
 	pol, err := redactpkg.New(redactpkg.Config{

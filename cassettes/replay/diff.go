@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/jsondiff"
 )
 
 // Field names a part of a request that takes part in matching.
@@ -170,8 +170,17 @@ func bodyDifferences(rec, got *probe) []Difference {
 	if rec.isJSON && got.isJSON {
 		rv, _ := decodeJSON(rec.body)
 		gv, _ := decodeJSON(got.body)
-		var out []Difference
-		diffJSON("$", rv, gv, &out)
+		ds := jsondiff.Compare(rv, gv, jsondiff.Options{Max: maxDifferences})
+		out := make([]Difference, len(ds))
+		for i, d := range ds {
+			out[i] = Difference{Field: FieldBody, JSONPath: d.Path}
+			if d.Kind != jsondiff.OnlyRight {
+				out[i].Recorded = ptr(string(encodeJSON(d.Left)))
+			}
+			if d.Kind != jsondiff.OnlyLeft {
+				out[i].Received = ptr(string(encodeJSON(d.Right)))
+			}
+		}
 		return out
 	}
 	d := Difference{Field: FieldBody}
@@ -182,58 +191,6 @@ func bodyDifferences(rec, got *probe) []Difference {
 		d.Received = ptr(string(got.body))
 	}
 	return []Difference{d}
-}
-
-// diffJSON appends the differences between two decoded JSON values, leaf by leaf.
-func diffJSON(path string, rec, got any, out *[]Difference) {
-	if len(*out) >= maxDifferences {
-		return
-	}
-	switch r := rec.(type) {
-	case map[string]any:
-		if g, ok := got.(map[string]any); ok {
-			keys := map[string]bool{}
-			for k := range r {
-				keys[k] = true
-			}
-			for k := range g {
-				keys[k] = true
-			}
-			for _, k := range sortedKeys(keys) {
-				rc, rok := r[k]
-				gc, gok := g[k]
-				p := childPath(path, k)
-				switch {
-				case rok && gok:
-					diffJSON(p, rc, gc, out)
-				case rok:
-					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Recorded: ptr(string(encodeJSON(rc)))})
-				default:
-					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Received: ptr(string(encodeJSON(gc)))})
-				}
-			}
-			return
-		}
-	case []any:
-		if g, ok := got.([]any); ok {
-			for i := 0; i < max(len(r), len(g)); i++ {
-				p := path + "[" + strconv.Itoa(i) + "]"
-				switch {
-				case i < len(r) && i < len(g):
-					diffJSON(p, r[i], g[i], out)
-				case i < len(r):
-					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Recorded: ptr(string(encodeJSON(r[i])))})
-				default:
-					*out = append(*out, Difference{Field: FieldBody, JSONPath: p, Received: ptr(string(encodeJSON(g[i])))})
-				}
-			}
-			return
-		}
-	}
-	re, ge := encodeJSON(rec), encodeJSON(got)
-	if !bytes.Equal(re, ge) {
-		*out = append(*out, Difference{Field: FieldBody, JSONPath: path, Recorded: ptr(string(re)), Received: ptr(string(ge))})
-	}
 }
 
 // Closest candidates: how many are examined in detail, and how many are reported.

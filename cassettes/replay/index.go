@@ -15,6 +15,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/internal/hopbyhop"
 )
 
 // recorded is one recorded answer, ready to be written: its headers are already
@@ -275,28 +276,10 @@ func (ix *index) reset() {
 	}
 }
 
-// hopHeaders returns the hop-by-hop headers of RFC 9110 section 7.6.1 (and the older
-// ones proxies still send); they describe one connection, not the answer.
-func hopHeaders() []string {
-	return []string{
-		"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
-		"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
-	}
-}
-
 // newRecorded prepares a recorded response for writing.
 func newRecorded(file string, in *cassette.Interaction) *recorded {
-	drop := map[string]bool{"Content-Length": true}
-	for _, h := range hopHeaders() {
-		drop[h] = true
-	}
-	for _, v := range in.Response.Headers.Values("Connection") {
-		for _, name := range strings.Split(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				drop[textproto.CanonicalMIMEHeaderKey(name)] = true
-			}
-		}
-	}
+	drop := hopbyhop.Of(in.Response.Headers)
+	drop["Content-Length"] = true
 	h := make(http.Header, len(in.Response.Headers))
 	for k, v := range in.Response.Headers {
 		if !drop[textproto.CanonicalMIMEHeaderKey(k)] {

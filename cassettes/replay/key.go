@@ -13,6 +13,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/jsondiff"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
@@ -183,19 +184,7 @@ func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
 }
 
 // decodeJSON decodes body if it is one JSON value in valid UTF-8.
-func decodeJSON(body []byte) (any, bool) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
+func decodeJSON(body []byte) (any, bool) { return jsondiff.Decode(body) }
 
 // encodeJSON writes v (as decodeJSON makes it) with object keys sorted.
 func encodeJSON(v any) []byte {
@@ -246,19 +235,7 @@ func redactedPaths(v any, path string, paths map[string]bool) {
 }
 
 // childPath is the JSON path of key k under path: $.a for plain names, $["a b"] else.
-func childPath(path, k string) string {
-	plain := k != ""
-	for i, r := range k {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return path + "." + k
-	}
-	return path + "[" + strconv.Quote(k) + "]"
-}
+func childPath(path, k string) string { return jsondiff.Member(path, k) }
 
 // placeholderInside reports whether a string of v holds the placeholder but is not
 // the placeholder.

@@ -1,6 +1,7 @@
 // Package serve runs an http.Handler on a listener until a context ends, with a
 // graceful shutdown that ends within a deadline: the one server loop the mock, proxy
-// and replay commands share.
+// and replay commands share. StartLoopback is the one test server on a loopback port,
+// behind mock.NewServer, replay.NewServer, suites.Run and verify's local targets.
 package serve
 
 import (

@@ -3,10 +3,7 @@ package verify
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -180,19 +177,4 @@ func (l *lineWriter) Flush() error {
 	_, err := io.WriteString(l.w, redact.Printable(l.p.Text(string(l.buf))))
 	l.buf = nil
 	return err
-}
-
-// createPrivate creates a new file in dir that only its owner may read and write
-// (ReportFileMode, whatever the umask), named after pattern as os.CreateTemp names.
-func createPrivate(dir, pattern string) (*os.File, error) {
-	f, err := os.CreateTemp(dir, pattern) // 0600
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Chmod(ReportFileMode); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, fmt.Errorf("%s: %w", filepath.Base(f.Name()), err)
-	}
-	return f, nil
 }

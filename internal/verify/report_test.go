@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -156,7 +157,7 @@ var _ = Describe("Report writers", func() {
 		Expect(rep.WriteJSON(failingWriter{})).To(HaveOccurred())
 	})
 
-	It("writes report files whole and private (0600, whatever the umask), creating their directory", func() {
+	It("writes report files whole and private (0600), creating their directory", func() {
 		dir := GinkgoT().TempDir()
 		o := verify.Options{JSONReport: filepath.Join(dir, "a", "r.json"), MarkdownReport: filepath.Join(dir, "r.md"), JUnitReport: filepath.Join(dir, "r.xml")}
 		Expect(o.WriteFiles(rep, types.Report{})).To(Succeed())
@@ -165,11 +166,46 @@ var _ = Describe("Report writers", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(st.Mode().Perm()).To(Equal(os.FileMode(0o600)), "a report shows requests and answers")
 		}
-		left, err := filepath.Glob(filepath.Join(dir, ".noticeconf-report-*"))
+		Expect(names(dir)).To(ConsistOf("a", "r.md", "r.xml"), "no temporary file is left behind")
+		Expect(names(filepath.Join(dir, "a"))).To(ConsistOf("r.json"), "no temporary file is left behind")
+		junit, err := os.ReadFile(o.JUnitReport)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(left).To(BeEmpty(), "no temporary file is left behind")
+		Expect(string(junit)).To(ContainSubstring("<testsuites"))
+	})
+
+	It("writes report files 0600 under a umask that takes the owner's bits away", func() {
+		dir := GinkgoT().TempDir()
+		old := syscall.Umask(0o277)
+		DeferCleanup(func() { syscall.Umask(old) })
+		o := verify.Options{JSONReport: filepath.Join(dir, "r.json"), MarkdownReport: filepath.Join(dir, "r.md"), JUnitReport: filepath.Join(dir, "r.xml")}
+		Expect(o.WriteFiles(rep, types.Report{})).To(Succeed())
+		syscall.Umask(old)
+		for _, f := range []string{o.JSONReport, o.MarkdownReport, o.JUnitReport} {
+			st, err := os.Stat(f)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.Mode().Perm()).To(Equal(os.FileMode(0o600)), "%s: ReportFileMode whatever the umask", f)
+		}
+	})
+
+	It("says which report it could not write", func() {
+		dir := GinkgoT().TempDir()
+		blocker := filepath.Join(dir, "file")
+		Expect(os.WriteFile(blocker, nil, 0o600)).To(Succeed())
+		o := verify.Options{JSONReport: filepath.Join(blocker, "r.json")}
+		Expect(o.WriteFiles(rep, types.Report{})).To(MatchError(ContainSubstring(o.JSONReport)))
 	})
 })
+
+// names lists the entries of dir.
+func names(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	Expect(err).NotTo(HaveOccurred())
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
 
 type failingWriter struct{}
 

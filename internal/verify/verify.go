@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,7 +25,9 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/fixtures/mock"
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 	"github.com/noticeconf/noticeconf/internal/redact"
+	"github.com/noticeconf/noticeconf/internal/serve"
 	"github.com/noticeconf/noticeconf/suites"
 )
 
@@ -283,7 +284,7 @@ func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, str
 			return t, "", nil, err
 		}
 		t.FaultInjection = fault(true)
-		base, stop, err := serveLocal(srv)
+		base, stop, err := serveLocal("built-in reference mock", srv)
 		if err != nil {
 			return t, "", nil, err
 		}
@@ -315,7 +316,7 @@ func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, str
 		}
 		t.FaultInjection = fault(false)
 		t.SkipGenerated = "a replay answers only the requests it recorded, and generated requests are new: run the generated checks against the server the cassettes were recorded from"
-		base, stop, err := serveLocal(h)
+		base, stop, err := serveLocal("replay server", h)
 		if err != nil {
 			return t, "", nil, err
 		}
@@ -401,38 +402,19 @@ func needCredentials(t suites.Target) error {
 }
 
 // serveLocal serves h on a free loopback port until the returned stop is called.
-func serveLocal(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func serveLocal(name string, h http.Handler) (string, func(), error) {
+	l, err := serve.StartLoopback(name, h)
 	if err != nil {
-		return "", nil, fmt.Errorf("listen on the loopback interface: %w", err)
+		return "", nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(ln) // ends with http.ErrServerClosed at stop
-	}()
-	stop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-done
-	}
-	return "http://" + ln.Addr().String(), stop, nil
+	return l.URL, func() { _ = l.Close() }, nil
 }
 
 // writeFiles writes the report files o asks for.
 func (o Options) writeFiles(rep Report, r types.Report) error {
 	if o.JUnitReport != "" {
-		// Ginkgo writes the file itself: into a private file made first, renamed into
-		// place.
-		if err := writeFile(o.JUnitReport, func(f *os.File) error {
-			return reporters.GenerateJUnitReportWithConfig(r, f.Name(), reporters.JunitReportConfig{
-				OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStatePending,
-				OmitCapturedStdOutErr:     true,
-			})
-		}); err != nil {
-			return fmt.Errorf("write JUnit report %s: %w", o.JUnitReport, err)
+		if err := writeFile(o.JUnitReport, func(w io.Writer) error { return writeJUnit(w, r) }); err != nil {
+			return fmt.Errorf("JUnit %w", err)
 		}
 	}
 	for _, f := range []struct {
@@ -445,38 +427,51 @@ func (o Options) writeFiles(rep Report, r types.Report) error {
 		if f.path == "" {
 			continue
 		}
-		write := f.write
-		if err := writeFile(f.path, func(f *os.File) error { return write(f) }); err != nil {
+		if err := writeFile(f.path, f.write); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeFile writes a report through a temporary file renamed into place, so a
-// reader never sees half a report. The file is ReportFileMode (0600): a report shows
+// writeFile writes a report crash-safely (package atomicfile), so a reader never sees
+// half a report. The file is ReportFileMode (0600) whatever the umask: a report shows
 // requests and answers. A directory it creates honours the umask.
-func writeFile(path string, write func(*os.File) error) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+func writeFile(path string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
-	f, err := createPrivate(dir, ".noticeconf-report-*")
-	if err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	defer os.Remove(f.Name()) // fails harmlessly once renamed
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
+	if err := atomicfile.WriteFunc(path, ReportFileMode, write, atomicfile.ExactMode()); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
+}
+
+// writeJUnit writes the JUnit report of r to w. Ginkgo writes it only to a file it
+// names itself: one in a directory only the owner may enter, read back and removed.
+func writeJUnit(w io.Writer, r types.Report) error {
+	dir, err := os.MkdirTemp("", "noticeconf-junit-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o700); err != nil { // whatever the umask
+		return err
+	}
+	path := filepath.Join(dir, "junit.xml")
+	if err := reporters.GenerateJUnitReportWithConfig(r, path, reporters.JunitReportConfig{
+		OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped | types.SpecStatePending,
+		OmitCapturedStdOutErr:     true,
+	}); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }
 
 // ParseJobMap parses --job-map values, RECORDED=TARGET, into a map.

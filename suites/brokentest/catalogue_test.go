@@ -19,6 +19,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 	"gopkg.in/yaml.v3"
 
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 	"github.com/noticeconf/noticeconf/internal/verify"
 	"github.com/noticeconf/noticeconf/suites"
 	"github.com/noticeconf/noticeconf/suites/brokentest"
@@ -501,7 +502,7 @@ var _ = Describe("every check of noticeconf verify", Label("catalogue"), Ordered
 		Expect(err).NotTo(HaveOccurred())
 		path := filepath.Join(moduleRoot, cataloguePath)
 		if *update {
-			Expect(os.WriteFile(path, got, 0o644)).To(Succeed())
+			Expect(atomicfile.Write(path, got, 0o644)).To(Succeed())
 			GinkgoWriter.Printf("wrote %s: %d checks\n", cataloguePath, len(ix.checks))
 			return
 		}

@@ -2,13 +2,13 @@ package thirdparty
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 	"github.com/noticeconf/noticeconf/internal/verify"
 )
 
@@ -173,30 +173,9 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, e.err
 }
 
-// WriteDocFile writes the page to path through a temporary file renamed into place.
-func WriteDocFile(path string, reports map[string]verify.Report) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), ".mocks-*.md")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, os.Remove(f.Name()))
-		}
-	}()
-	if err := WriteDoc(f, reports); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+// WriteDocFile writes the page to path crash-safely (package atomicfile), mode 0644.
+func WriteDocFile(path string, reports map[string]verify.Report) error {
+	return atomicfile.WriteFunc(path, 0o644, func(w io.Writer) error {
+		return WriteDoc(w, reports)
+	}, atomicfile.ExactMode())
 }

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
 )
 
@@ -113,7 +114,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "benchhttp:", err)
 		return 1
 	}
-	if err := os.WriteFile(c.out, rep.markdown(), 0o644); err != nil {
+	if err := atomicfile.Write(c.out, rep.markdown(), 0o644); err != nil {
 		fmt.Fprintln(stderr, "benchhttp:", err)
 		return 1
 	}

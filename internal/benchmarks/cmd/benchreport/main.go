@@ -17,6 +17,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/noticeconf/noticeconf/internal/atomicfile"
 )
 
 func main() {
@@ -66,7 +68,7 @@ func write(in, stat, out string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	return os.WriteFile(out, []byte(doc), 0o644)
+	return atomicfile.Write(out, []byte(doc), 0o644)
 }
 
 // report builds the document, noting every figure that is missing.
