@@ -71,12 +71,33 @@ fuzz:
 soak:
 	NOTICECONF_SOAK=20s $(GO) test -race -count=1 -run 'UnderLoad' -v -timeout 30m ./...
 
-## bench: run the benchmarks BENCH_COUNT times and write docs/benchmarks.md
+## bench: run the benchmarks BENCH_COUNT times and write docs/benchmarks.md; the runs are
+##   rounds of every benchmark once, so that each baseline and noticeconf alternate
 bench:
 	@mkdir -p $(dir $(BENCH_RAW))
-	$(GO) test -run '^$$' -bench . -benchtime 1s -count $(BENCH_COUNT) -timeout 90m ./internal/benchmarks/ | tee $(BENCH_RAW)
+	$(GO) test -c -o $(BENCH_RAW).test ./internal/benchmarks/
+	@: > $(BENCH_RAW)
+	@for i in $$(seq $(BENCH_COUNT)); do \
+		echo "bench: round $$i of $(BENCH_COUNT)"; \
+		{ (cd internal/benchmarks && $(abspath $(BENCH_RAW).test) -test.run '^$$' -test.bench . -test.benchtime 1s \
+			-test.count 1 -test.timeout 90m); echo $$? > $(BENCH_RAW).rc; } | tee -a $(BENCH_RAW); \
+		[ "$$(cat $(BENCH_RAW).rc)" = 0 ] || { echo "bench: the benchmarks failed in round $$i"; exit 1; }; \
+	done; rm -f $(BENCH_RAW).rc
 	$(GO) run $(BENCHSTAT) $(BENCH_RAW) > $(BENCH_RAW).stat
 	$(GO) run ./internal/benchmarks/cmd/benchreport -in $(BENCH_RAW) -benchstat $(BENCH_RAW).stat -out docs/benchmarks.md
+
+## bench-compare: a change's before and after in one run: the benchmarks of BASE (a git
+##   revision) and of the working tree, run interleaved (old, new, old, new...: BENCH_COUNT
+##   rounds; BENCH, a -bench regex, picks the benchmarks), compared by benchstat; printed,
+##   and written with the raw runs to bin/bench-compare/. E.g.
+##   make bench-compare BASE=main BENCH='BenchmarkProxy/.*/c=1$$' BENCH_COUNT=6
+BENCH      ?= .
+BENCH_TIME ?= 1s
+.PHONY: bench-compare
+bench-compare:
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<git rev> [BENCH=regex] [BENCH_COUNT=n] [BENCH_TIME=1s]"; exit 2; }
+	GO="$(GO)" BENCHSTAT="$(BENCHSTAT)" BENCH='$(BENCH)' BENCH_COUNT="$(BENCH_COUNT)" BENCH_TIME="$(BENCH_TIME)" \
+		sh internal/benchmarks/compare.sh "$(BASE)" bin/bench-compare
 
 ## catalogue: write suites/conformance.yaml, every check of verify with the broken servers
 ##   of suites/brokentest that prove it can fail; `make test` fails when it is stale

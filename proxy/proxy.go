@@ -22,7 +22,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"slices"
 	"strings"
@@ -204,11 +203,6 @@ func New(cfg Config) (*Proxy, error) {
 		}
 		p.allow = append(p.allow, h)
 	}
-	headerTimeout := cfg.ResponseHeaderTimeout
-	if headerTimeout <= 0 {
-		headerTimeout = DefaultResponseHeaderTimeout
-	}
-	p.headerTimeout = headerTimeout
 	var err error
 	rcfg := redact.Config(cfg.Redact)
 	if cfg.Upstream != "" {
@@ -220,18 +214,8 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.InsecureUpstream {
 		p.log.Warn("upstream TLS certificates are NOT verified (--insecure-upstream): anyone on the path can read and change the traffic, secrets included")
 	}
-	p.transport = &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       &tls.Config{RootCAs: cfg.UpstreamRootCAs, InsecureSkipVerify: cfg.InsecureUpstream, MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: headerTimeout,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   64,
-		ForceAttemptHTTP2:     true,
-		// The proxy passes the client's Accept-Encoding on as sent and never decodes a
-		// live body; only the recording is decoded.
-		DisableCompression: true,
-	}
+	p.transport = NewTransport(cfg)
+	p.headerTimeout = p.transport.ResponseHeaderTimeout
 	mode := cassette.Append
 	if cfg.Mode == ModeRecord {
 		mode = cassette.CreateNew
@@ -319,36 +303,14 @@ func (p *Proxy) noteErr(err error) {
 
 // newReverse returns the reverse proxy to the upstream.
 func (p *Proxy) newReverse() http.Handler {
-	up := p.upstream
-	return &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.SetURL(up)
-		},
-		Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) { return p.roundTrip(r), nil }),
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			p.log.Warn("proxy error", "method", r.Method, "path", p.shownPath(r.URL.Path), "err", err)
-			writeError(w, r, http.StatusBadGateway, "the proxy failed to pass the answer on: "+err.Error())
-		},
-		ErrorLog:   slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),
-		BufferPool: newBufferPool(),
+	rp := NewReverseProxy(p.upstream, roundTripperFunc(func(r *http.Request) (*http.Response, error) { return p.roundTrip(r), nil }))
+	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		p.log.Warn("proxy error", "method", r.Method, "path", p.shownPath(r.URL.Path), "err", err)
+		writeError(w, r, http.StatusBadGateway, "the proxy failed to pass the answer on: "+err.Error())
 	}
+	rp.ErrorLog = slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)
+	return rp
 }
-
-// bufferPool lends the 32 KiB buffers ReverseProxy copies response bodies through, so
-// that a recorded request does not allocate one each.
-type bufferPool struct{ p sync.Pool }
-
-var _ httputil.BufferPool = (*bufferPool)(nil)
-
-func newBufferPool() *bufferPool {
-	return &bufferPool{p: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
-}
-
-// Get returns a buffer from the pool.
-func (b *bufferPool) Get() []byte { return *b.p.Get().(*[]byte) }
-
-// Put returns buf to the pool.
-func (b *bufferPool) Put(buf []byte) { b.p.Put(&buf) }
 
 // newForward returns the forward proxy. reverse, if not nil, serves requests that are
 // not proxy requests.

@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -13,6 +14,9 @@ import (
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/cassettes/replay"
 )
+
+// replayBase is the scheme and host noticeconf's replay server is sent its requests at.
+const replayBase = "http://127.0.0.1:8082"
 
 // replaySizes are the cassette sizes the replay benchmarks compare.
 var replaySizes = []int{10, 1_000, 10_000, 100_000}
@@ -28,13 +32,19 @@ func (d *discard) WriteHeader(int)             {}
 // server: live-looking credentials, and the body's keys in another order than
 // recorded. Each request is built when it is sent, from hot memory, as a server reads
 // it off the socket: a table of n prepared requests would add the cost of reading that
-// table from cold memory at 100k, which is the client's, not the replay's.
-type replayRequests struct{ n int }
+// table from cold memory at 100k, which is the client's, not the replay's. base is
+// the scheme and host the requests go to.
+type replayRequests struct {
+	base string
+	n    int
+}
 
-func newReplayRequests(n int) *replayRequests { return &replayRequests{n: n} }
+func newReplayRequests(base string, n int) *replayRequests {
+	return &replayRequests{base: base, n: n}
+}
 
 func (rr *replayRequests) request(i int) *http.Request {
-	url := "http://127.0.0.1:8082/v3/jobs/notice/" + benchJob(i) + "/update"
+	url := rr.base + "/v3/jobs/notice/" + benchJob(i) + "/update"
 	body := `{"param_config":"cfg-` + strconv.Itoa(i) + `","notice_type":"MAIL","enabled_event_type_names":["buildJobSuccess","buildJobFail"]}`
 	r, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	r.Header = http.Header{
@@ -68,13 +78,16 @@ func replayHandler(b *testing.B, n int) *replay.Handler {
 // in process: noticeconf's replay handler (canonicalising the request, the indexed
 // lookup and writing the answer) from one goroutine and from many, against go-vcr v3's
 // recorder in replay mode over the same cassette file (its default method and URL
-// matcher, a scan under its lock). go-vcr is measured up to 10k interactions: loading
-// 100k takes it longer than a benchmark should.
+// matcher, a scan under its lock). Both are handed the same requests, built the same
+// way when they are sent (go-vcr's at the recorded API's URL, since its matcher
+// compares the whole URL), and both answers' bodies are read to the end. go-vcr is
+// measured up to 10k interactions: loading 100k takes it longer than a benchmark
+// should.
 func BenchmarkReplay(b *testing.B) {
 	for _, n := range replaySizes {
 		b.Run(fmt.Sprintf("server=noticeconf/n=%d", n), func(b *testing.B) {
 			h := replayHandler(b, n)
-			rr := newReplayRequests(n)
+			rr := newReplayRequests(replayBase, n)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
@@ -84,7 +97,7 @@ func BenchmarkReplay(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("server=noticeconf-parallel/n=%d", n), func(b *testing.B) {
 			h := replayHandler(b, n)
-			rr := newReplayRequests(n)
+			rr := newReplayRequests(replayBase, n)
 			b.ReportAllocs()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
@@ -107,17 +120,19 @@ func BenchmarkReplay(b *testing.B) {
 				b.Fatal(err)
 			}
 			rec.SetReplayableInteractions(true)
-			reqs := make([]*http.Request, n)
-			for i := range reqs {
-				reqs[i], _ = http.NewRequest(http.MethodPost, apiBase+"/v3/jobs/notice/"+benchJob(i)+"/update", nil)
-			}
+			rr := newReplayRequests(apiBase, n)
+			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				resp, err := rec.RoundTrip(reqs[(i*7919)%n])
+				resp, err := rec.RoundTrip(rr.request((i * 7919) % n))
 				if err != nil {
 					b.Fatal(err)
 				}
+				_, err = io.Copy(io.Discard, resp.Body)
 				_ = resp.Body.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

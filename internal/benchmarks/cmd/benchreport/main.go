@@ -1,20 +1,20 @@
 // Command benchreport writes docs/benchmarks.md from the raw output of the benchmarks
 // in internal/benchmarks (go test -bench, several counts) and benchstat's summary of
-// it: the machine, the tables, and each target with its measured ratio and whether it
-// is met. Every figure is the median of the counts; every ratio is against a baseline
-// measured in the same run. `make bench` runs it.
+// it: the machine, the tables, and each target with its measured ratio, the range the
+// ratio lies in at 95% confidence, and whether it is met. The raw output is read with
+// benchfmt and summarised with benchmath, as benchstat does: every figure is the
+// median of the counts, and every ratio is against a baseline measured in the same
+// run. `make bench` runs it.
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -45,55 +45,30 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-// results maps a benchmark name (without the -GOMAXPROCS suffix) and a unit to the
-// values of every count.
-type results map[string]map[string][]float64
-
-// parse reads go test -bench output.
-func parse(r io.Reader) (results, error) {
-	res := results{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {
-			continue
-		}
-		if _, err := strconv.Atoi(f[1]); err != nil {
-			continue
-		}
-		name := f[0]
-		if i := strings.LastIndexByte(name, '-'); i > 0 {
-			if _, err := strconv.Atoi(name[i+1:]); err == nil {
-				name = name[:i]
-			}
-		}
-		if res[name] == nil {
-			res[name] = map[string][]float64{}
-		}
-		for k := 2; k+1 < len(f); k += 2 {
-			v, err := strconv.ParseFloat(f[k], 64)
-			if err != nil {
-				return nil, fmt.Errorf("%s: value %q: %w", name, f[k], err)
-			}
-			res[name][f[k+1]] = append(res[name][f[k+1]], v)
+func write(in, stat, out string) error {
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, err := parse(f, in)
+	if err != nil {
+		return err
+	}
+	if len(res) == 0 {
+		return fmt.Errorf("%s: no benchmark results", in)
+	}
+	var summary []byte
+	if stat != "" {
+		if summary, err = os.ReadFile(stat); err != nil {
+			return err
 		}
 	}
-	return res, sc.Err()
-}
-
-// median returns the median of a benchmark's values in unit, and whether there were
-// any.
-func (r results) median(name, unit string) (float64, bool) {
-	vs := slices.Clone(r[name][unit])
-	if len(vs) == 0 {
-		return 0, false
+	doc, err := build(res, summary)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
 	}
-	slices.Sort(vs)
-	if len(vs)%2 == 1 {
-		return vs[len(vs)/2], true
-	}
-	return (vs[len(vs)/2-1] + vs[len(vs)/2]) / 2, true
+	return atomicfile.Write(out, []byte(doc), 0o644)
 }
 
 // report builds the document, noting every figure that is missing.
@@ -103,30 +78,27 @@ type report struct {
 	missing []string
 }
 
-func (p *report) get(name, unit string) float64 {
-	v, ok := p.r.median(name, unit)
+// get returns a benchmark's median in unit and the interval it lies in.
+func (p *report) get(name, unit string) interval {
+	s, ok := p.r.summary(name, unit)
 	if !ok {
 		p.missing = append(p.missing, name+" "+unit)
 	}
-	return v
+	return single(s)
 }
 
 func (p *report) printf(format string, a ...any) { fmt.Fprintf(&p.b, format, a...) }
 
-// target writes one target row: what, the measured ratio and the verdict, with why
-// when it is not met.
-func (p *report) target(what, measured string, ok bool, why string) {
-	verdict := "met"
-	if !ok {
-		verdict = "**not met**"
-		if why != "" {
-			verdict += ": " + why
-		}
-	}
-	p.printf("| %s | %s | %s |\n", what, measured, verdict)
+// target writes one target row: what, the measured value with its interval, and the
+// verdict.
+func (p *report) target(what string, measured interval, g goal, format func(float64) string) {
+	p.printf("| %s | %s [%s, %s] | %s |\n", what, format(measured.center), format(measured.lo), format(measured.hi), verdict(measured, g))
 }
 
 func dur(ns float64) string {
+	if math.IsInf(ns, 0) || math.IsNaN(ns) {
+		return "∞"
+	}
 	return time.Duration(ns).Round(durRound(ns)).String()
 }
 
@@ -144,32 +116,24 @@ func durRound(ns float64) time.Duration {
 
 // times formats a ratio: two decimals below 10, none above.
 func times(r float64) string {
-	if r < 10 {
+	switch {
+	case math.IsInf(r, 0) || math.IsNaN(r):
+		return "∞"
+	case r < 10:
 		return fmt.Sprintf("%.2fx", r)
 	}
 	return fmt.Sprintf("%.0fx", r)
 }
 
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
+func percent(r float64) string {
+	if math.IsInf(r, 0) || math.IsNaN(r) {
+		return "∞"
 	}
-	return a / b
+	return fmt.Sprintf("%.0f%%", 100*r)
 }
 
-func write(in, stat, out string) error {
-	f, err := os.Open(in)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	res, err := parse(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", in, err)
-	}
-	if len(res) == 0 {
-		return fmt.Errorf("%s: no benchmark results", in)
-	}
+// build writes the document from res and benchstat's summary of the same run.
+func build(res results, summary []byte) (string, error) {
 	counts := 0
 	for _, m := range res {
 		counts = max(counts, len(m["ns/op"]))
@@ -178,8 +142,14 @@ func write(in, stat, out string) error {
 	p.printf("# Benchmarks\n\n")
 	p.printf("Generated by `make bench` (internal/benchmarks, summarised by benchstat and\n")
 	p.printf("internal/benchmarks/cmd/benchreport); do not edit by hand. Every figure is the median of\n")
-	p.printf("%d runs, and every target is a ratio against a baseline measured in the same run, since\n", counts)
-	p.printf("absolute times on a shared machine drift.\n\n")
+	p.printf("%d runs, taken in rounds that each run every benchmark once, so that each baseline and\n", counts)
+	p.printf("what it is compared with alternate; every target is a ratio against a baseline measured\n")
+	p.printf("in the same run.\n\n")
+	p.printf("Each target gives the measured ratio of the medians and, in brackets, the range it lies\n")
+	p.printf("in: the quotients of the ends of the two medians' %.0f%% confidence intervals, as\n", 100*confidence)
+	p.printf("benchstat computes them. A target is met when the whole range meets it, not met when the\n")
+	p.printf("whole range misses it, and inconclusive when the range takes in the bound (with fewer\n")
+	p.printf("than 6 runs a median's interval is unbounded, so every target is inconclusive).\n\n")
 	p.printf("These benchmarks run in process. The servers over HTTP, each in its own process,\n")
 	p.printf("against WireMock, a bare net/http server and a bare ReverseProxy, are in\n")
 	p.printf("[benchmarks-http.md](benchmarks-http.md) (`make bench-http`).\n\n")
@@ -191,7 +161,7 @@ func write(in, stat, out string) error {
 	p.printf("| Date | %s |\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 
 	targets := &report{r: res}
-	targets.printf("## Targets\n\n| Target | Measured | Verdict |\n|---|---|---|\n")
+	targets.printf("## Targets\n\n| Target | Measured [%.0f%% range] | Verdict |\n|---|---|---|\n", 100*confidence)
 
 	// Proxy overhead.
 	p.printf("## Recording proxy overhead\n\n")
@@ -199,7 +169,11 @@ func write(in, stat, out string) error {
 	p.printf("`httputil.ReverseProxy`, through a ReverseProxy whose transport is go-vcr v3's recorder,\n")
 	p.printf("and through noticeconf's recording proxy in reverse mode (recording every request to a\n")
 	p.printf("new cassette: redacted, written before the response is passed on, fsynced within 100 ms).\n")
-	p.printf("Client, proxy and upstream share the machine's CPUs.\n\n")
+	p.printf("Both ReverseProxies are the one the recording proxy is built on, over its upstream\n")
+	p.printf("transport (`proxy.NewReverseProxy`, `proxy.NewTransport`: the same idle connections per\n")
+	p.printf("host, timeouts, compression and pooled copy buffers). go-vcr's recorder skips replaying\n")
+	p.printf("the upstream's latency and keeps what it records in memory until it is stopped (not\n")
+	p.printf("timed). Client, proxy and upstream run in one process, over loopback.\n\n")
 	p.printf("| Clients | Path | p50 | p99 | Requests/s | p50 vs ReverseProxy | Throughput vs ReverseProxy |\n|---|---|---|---|---|---|---|\n")
 	for _, c := range []int{1, 32} {
 		rp := fmt.Sprintf("BenchmarkProxy/reverseproxy/c=%d", c)
@@ -207,17 +181,18 @@ func write(in, stat, out string) error {
 		for _, path := range []string{"direct", "reverseproxy", "govcr", "noticeconf"} {
 			name := fmt.Sprintf("BenchmarkProxy/%s/c=%d", path, c)
 			p50, p99, rate := p.get(name, "p50-ns"), p.get(name, "p99-ns"), p.get(name, "req/s")
-			p.printf("| %d | %s | %s | %s | %.0f | %.2fx | %.0f%% |\n", c, pathLabel(path), dur(p50), dur(p99), rate, ratio(p50, rpP50), 100*ratio(rate, rpRate))
+			p.printf("| %d | %s | %s | %s | %.0f | %s | %s |\n", c, pathLabel(path), dur(p50.center), dur(p99.center), rate.center,
+				times(div(p50.center, rpP50.center)), percent(div(rate.center, rpRate.center)))
 		}
 		nc := fmt.Sprintf("BenchmarkProxy/noticeconf/c=%d", c)
-		lat := ratio(p.get(nc, "p50-ns"), rpP50)
-		thr := ratio(p.get(nc, "req/s"), rpRate)
-		why := ""
-		if c == 1 {
-			why = "one client at a time: the work recording adds to each request (both bodies buffered, redaction, encoding, the write before the response) shows whole, where concurrency hides it at 32 clients"
+		clients := "1 client"
+		if c > 1 {
+			clients = fmt.Sprintf("%d clients", c)
 		}
-		targets.target(fmt.Sprintf("Record mode p50 within 1.2x of the bare ReverseProxy (%d client(s))", c), fmt.Sprintf("%.2fx", lat), lat <= 1.2, why)
-		targets.target(fmt.Sprintf("Record mode throughput at least 80%% of the bare ReverseProxy (%d client(s))", c), fmt.Sprintf("%.0f%%", 100*thr), thr >= 0.8, why)
+		targets.target(fmt.Sprintf("Record mode p50 within 1.2x of the bare ReverseProxy (%s)", clients),
+			quotient(targets.get(nc, "p50-ns"), targets.get(rp, "p50-ns")), atMost(1.2), times)
+		targets.target(fmt.Sprintf("Record mode throughput at least 80%% of the bare ReverseProxy (%s)", clients),
+			quotient(targets.get(nc, "req/s"), targets.get(rp, "req/s")), atLeast(0.8), percent)
 	}
 	p.printf("\n")
 
@@ -226,38 +201,28 @@ func write(in, stat, out string) error {
 	p.printf("One recorded request answered per operation, picked all over the cassette, in process:\n")
 	p.printf("noticeconf's replay handler (canonical body, indexed lookup, the answer written) from one\n")
 	p.printf("goroutine and from GOMAXPROCS goroutines, against go-vcr v3's recorder in replay mode over\n")
-	p.printf("the same cassette file (default matcher, a scan under its lock; measured up to 10k\n")
-	p.printf("interactions, as loading 100k takes it longer than a benchmark should).\n\n")
+	p.printf("the same cassette file (default matcher: method and URL, a scan under its lock; recorded\n")
+	p.printf("latency skipped), both handed the same requests and both answers read to the end; go-vcr\n")
+	p.printf("measured up to 10k interactions, as loading 100k takes it longer than a benchmark should.\n\n")
 	p.printf("| Interactions | noticeconf | noticeconf, parallel | go-vcr recorder | go-vcr / noticeconf |\n|---|---|---|---|---|\n")
-	sizes := []int{10, 1_000, 10_000, 100_000}
-	scales := true
-	worstScale := 0.0
-	for _, n := range sizes {
-		s := p.get(fmt.Sprintf("BenchmarkReplay/server=noticeconf/n=%d", n), "ns/op")
-		par := p.get(fmt.Sprintf("BenchmarkReplay/server=noticeconf-parallel/n=%d", n), "ns/op")
-		sc := ratio(s, par)
-		if worstScale == 0 || sc < worstScale {
-			worstScale = sc
-		}
-		scales = scales && sc >= 1.2
+	for _, n := range []int{10, 1_000, 10_000, 100_000} {
+		one := fmt.Sprintf("BenchmarkReplay/server=noticeconf/n=%d", n)
+		par := fmt.Sprintf("BenchmarkReplay/server=noticeconf-parallel/n=%d", n)
+		s, ps := p.get(one, "ns/op"), p.get(par, "ns/op")
 		g, vs := "-", "-"
 		if n <= 10_000 {
 			gv := p.get(fmt.Sprintf("BenchmarkReplay/server=govcr/n=%d", n), "ns/op")
-			g, vs = dur(gv), times(ratio(gv, s))
+			g, vs = dur(gv.center), times(div(gv.center, s.center))
 		}
-		p.printf("| %d | %s | %s (%.2fx the throughput) | %s | %s |\n", n, dur(s), dur(par), sc, g, vs)
+		p.printf("| %d | %s | %s (%s the throughput) | %s | %s |\n", n, dur(s.center), dur(ps.center), times(div(s.center, ps.center)), g, vs)
+		targets.target(fmt.Sprintf("Parallel replay at %d interactions: at least 1.2x the throughput of one goroutine (GOMAXPROCS %d)", n, runtime.GOMAXPROCS(0)),
+			quotient(targets.get(one, "ns/op"), targets.get(par, "ns/op")), atLeast(1.2), times)
 	}
 	p.printf("\n")
-	r10 := p.get("BenchmarkReplay/server=noticeconf/n=10", "ns/op")
-	r100k := p.get("BenchmarkReplay/server=noticeconf/n=100000", "ns/op")
-	grow := ratio(r100k, r10)
-	targets.target("Replay per request at 100k interactions within 1.5x of 10", fmt.Sprintf("%.2fx", grow), grow <= 1.5,
-		"the lookup is one hash probe at every size, with no scan; the extra time at 100k was not tracked down further, and is likely memory: the 100k index and answers far exceed the CPU caches")
-	r10k := p.get("BenchmarkReplay/server=noticeconf/n=10000", "ns/op")
-	vsVCR := ratio(p.get("BenchmarkReplay/server=govcr/n=10000", "ns/op"), r10k)
-	targets.target("Replay at least 100x faster than go-vcr's recorder at 10k", fmt.Sprintf("%.0fx", vsVCR), vsVCR >= 100, "")
-	targets.target(fmt.Sprintf("Parallel replay scales: at least 1.2x the throughput of one goroutine at every size (%d CPUs)", runtime.NumCPU()),
-		fmt.Sprintf("%.2fx at worst", worstScale), scales, "the machine's CPUs are shared with other work")
+	targets.target("Replay per request at 100k interactions within 1.5x of 10",
+		quotient(targets.get("BenchmarkReplay/server=noticeconf/n=100000", "ns/op"), targets.get("BenchmarkReplay/server=noticeconf/n=10", "ns/op")), atMost(1.5), times)
+	targets.target("Replay at least 100x faster than go-vcr's recorder at 10k",
+		quotient(targets.get("BenchmarkReplay/server=govcr/n=10000", "ns/op"), targets.get("BenchmarkReplay/server=noticeconf/n=10000", "ns/op")), atLeast(100), times)
 
 	// Persistence.
 	p.printf("## Recording persistence\n\n")
@@ -269,12 +234,11 @@ func write(in, stat, out string) error {
 	for _, w := range []struct{ key, label string }{{"noticeconf", "noticeconf (default)"}, {"noticeconf-fsync", "noticeconf, fsync before response"}, {"govcr", "go-vcr Save"}} {
 		a := p.get("BenchmarkPersist/writer="+w.key+"/existing=100", "ns/op")
 		b := p.get("BenchmarkPersist/writer="+w.key+"/existing=10000", "ns/op")
-		p.printf("| %s | %s | %s | %.2fx |\n", w.label, dur(a), dur(b), ratio(b, a))
+		p.printf("| %s | %s | %s | %s |\n", w.label, dur(a.center), dur(b.center), times(div(b.center, a.center)))
 	}
 	p.printf("\n")
-	pa := p.get("BenchmarkPersist/writer=noticeconf/existing=100", "ns/op")
-	pb := p.get("BenchmarkPersist/writer=noticeconf/existing=10000", "ns/op")
-	targets.target("Persisting an interaction at 10k within 1.3x of at 100", fmt.Sprintf("%.2fx", ratio(pb, pa)), ratio(pb, pa) <= 1.3, "")
+	targets.target("Persisting an interaction at 10k within 1.3x of at 100",
+		quotient(targets.get("BenchmarkPersist/writer=noticeconf/existing=10000", "ns/op"), targets.get("BenchmarkPersist/writer=noticeconf/existing=100", "ns/op")), atMost(1.3), times)
 
 	// Loading.
 	p.printf("## Loading a cassette\n\n")
@@ -282,34 +246,43 @@ func write(in, stat, out string) error {
 	p.printf("(which also checks every interaction) and by go-vcr v3's `cassette.Load`.\n\n")
 	ln := p.get("BenchmarkLoad10k/loader=noticeconf", "ns/op")
 	lg := p.get("BenchmarkLoad10k/loader=govcr", "ns/op")
-	p.printf("| Loader | 10k interactions |\n|---|---|\n| noticeconf | %s |\n| go-vcr cassette.Load | %s |\n\n", dur(ln), dur(lg))
-	targets.target("Loading 10k at least 2x faster than go-vcr's cassette.Load", fmt.Sprintf("%.2fx", ratio(lg, ln)), ratio(lg, ln) >= 2, "")
+	p.printf("| Loader | 10k interactions |\n|---|---|\n| noticeconf | %s |\n| go-vcr cassette.Load | %s |\n\n", dur(ln.center), dur(lg.center))
+	targets.target("Loading 10k at least 2x faster than go-vcr's cassette.Load",
+		quotient(targets.get("BenchmarkLoad10k/loader=govcr", "ns/op"), targets.get("BenchmarkLoad10k/loader=noticeconf", "ns/op")), atLeast(2), times)
 
 	// Verify.
 	p.printf("## A full verify run\n\n")
 	v := p.get("BenchmarkVerify", "ns/op")
 	p.printf("`noticeconf verify` against the built-in reference mock, the built binary from start to\n")
-	p.printf("exit: %s.\n\n", dur(v))
-	targets.target("A full verify run against the built-in mock under 2 s", dur(v), v > 0 && v < 2e9, "")
+	p.printf("exit: %s.\n\n", dur(v.center))
+	targets.target("A full verify run against the built-in mock under 2 s", targets.get("BenchmarkVerify", "ns/op"), atMost(2e9), dur)
 	targets.printf("\n")
 
 	var doc strings.Builder
 	doc.WriteString(p.b.String())
 	doc.WriteString(targets.b.String())
-	if stat != "" {
-		s, err := os.ReadFile(stat)
-		if err != nil {
-			return err
-		}
+	if len(summary) > 0 {
 		doc.WriteString("## benchstat\n\nThe summary of every benchmark, as benchstat prints it.\n\n```\n")
-		doc.WriteString(strings.TrimRight(string(s), "\n"))
+		doc.WriteString(strings.TrimRight(string(summary), "\n"))
 		doc.WriteString("\n```\n")
 	}
-	missing := append(p.missing, targets.missing...)
-	if len(missing) > 0 {
-		return errors.New("missing results: " + strings.Join(missing, ", "))
+	if missing := append(p.missing, targets.missing...); len(missing) > 0 {
+		return "", errors.New("missing results: " + strings.Join(dedup(missing), ", "))
 	}
-	return atomicfile.Write(out, []byte(doc.String()), 0o644)
+	return doc.String(), nil
+}
+
+// dedup returns ss without repeats, in its order.
+func dedup(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func pathLabel(p string) string {

@@ -2,7 +2,7 @@
 // noticeconf's own servers under the profiler:
 //
 //	benchserve -mode fixed                       a bare net/http server writing one fixed answer
-//	benchserve -mode reverseproxy -upstream URL  a bare httputil.ReverseProxy, with the recording proxy's transport settings
+//	benchserve -mode reverseproxy -upstream URL  a bare httputil.ReverseProxy, as the recording proxy builds it (proxy.NewReverseProxy, proxy.NewTransport)
 //	benchserve -mode replay -cassette FILE       the replay server, as `noticeconf replay` builds it
 //	benchserve -mode record -upstream URL -cassette FILE
 //	                                             the recording proxy, as `noticeconf record` builds it
@@ -16,21 +16,17 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
-	"sync"
 	"syscall"
 	"time"
 
@@ -104,13 +100,11 @@ func handler(mode, upstream, cassettePath string, log *slog.Logger) (http.Handle
 		if err != nil || u.Host == "" {
 			return nil, nil, fmt.Errorf("-upstream %q is not a URL", upstream)
 		}
-		tr := transport()
-		rp := &httputil.ReverseProxy{
-			Rewrite:    func(pr *httputil.ProxyRequest) { pr.SetURL(u) },
-			Transport:  tr,
-			BufferPool: newBufferPool(),
-			ErrorLog:   slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		}
+		// The ReverseProxy the recording proxy is built on, over its upstream
+		// transport: it differs from the recording proxy only in not recording.
+		tr := proxy.NewTransport(proxy.Config{})
+		rp := proxy.NewReverseProxy(u, tr)
+		rp.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 		return rp, func() error { tr.CloseIdleConnections(); return nil }, nil
 	case "replay":
 		files, err := cassette.LoadPaths(cassettePath)
@@ -131,31 +125,6 @@ func handler(mode, upstream, cassettePath string, log *slog.Logger) (http.Handle
 	}
 	return nil, nil, fmt.Errorf("-mode %q: want fixed, reverseproxy, replay or record", mode)
 }
-
-// transport is an http.Transport set up as the recording proxy's (proxy.New), so that
-// the bare ReverseProxy differs from it only in not recording.
-func transport() *http.Transport {
-	return &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: proxy.DefaultResponseHeaderTimeout,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   64,
-		ForceAttemptHTTP2:     true,
-		DisableCompression:    true,
-	}
-}
-
-// bufferPool lends ReverseProxy its copy buffers, as the recording proxy does.
-type bufferPool struct{ p sync.Pool }
-
-func newBufferPool() *bufferPool {
-	return &bufferPool{p: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
-}
-
-func (b *bufferPool) Get() []byte  { return *b.p.Get().(*[]byte) }
-func (b *bufferPool) Put(p []byte) { b.p.Put(&p) }
 
 // startProfiles starts the CPU profile and writes the allocation base; the function
 // it returns stops the one and writes the other.
