@@ -52,7 +52,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 
 	held := &heldBytes{b: p.budget}
 	defer held.releaseUnlessHanded()
-	reqBody, err := readAtMost(held.reader(req.Body), p.maxBody)
+	reqBody, err := readAtMost(held.reader(req.Body), p.maxBody, req.ContentLength)
 	if errors.Is(err, errBudget) {
 		return p.overBudget(req, start)
 	}
@@ -83,7 +83,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
 		return resp
 	}
-	respBody, err := readAtMost(held.reader(resp.Body), p.maxBody)
+	respBody, err := readAtMost(held.reader(resp.Body), p.maxBody, resp.ContentLength)
 	if errors.Is(err, errBudget) {
 		_ = resp.Body.Close()
 		return p.overBudget(req, start)
@@ -276,14 +276,36 @@ func decodeGzip(h http.Header, body []byte, limit int64) ([]byte, bool) {
 	return out, true
 }
 
+// maxPresize bounds the buffer readAtMost makes before reading: a peer's
+// Content-Length alone never makes the proxy hold more than this.
+const maxPresize = 64 << 10
+
 // readAtMost reads all of r, or returns errBodyTooLarge with the first limit+1 bytes.
-func readAtMost(r io.Reader, limit int64) ([]byte, error) {
+// size is the length the body announced (Content-Length), or -1: a buffer of that
+// size (up to the limit and maxPresize) is made at once, one byte more so that the
+// end is read without growing it.
+func readAtMost(r io.Reader, limit, size int64) ([]byte, error) {
 	if r == nil || r == http.NoBody {
 		return nil, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return b, err
+	initial := int64(512)
+	if size >= 0 {
+		initial = min(size, limit, maxPresize) + 1
+	}
+	b := make([]byte, 0, initial)
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow as io.ReadAll does
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return b, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return b, errBodyTooLarge
