@@ -2,9 +2,15 @@ package redact
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 )
 
 // TestHeaderMemoIsBoundedAndAnswersAsTheRule sends ever-new header names through a
@@ -69,5 +75,79 @@ func TestHeaderMemoBelongsToItsPolicy(t *testing.T) {
 	learned := custom.Learn(map[string][]string{"X-Auth-Token": {"tok-0123456789abcdef"}})
 	if !learned.secretHeader("X-Tenant") || learned.names != custom.names {
 		t.Error("a policy made by Learn does not answer from the memo of the policy it came from")
+	}
+}
+
+// TestEncodingMemoIsBoundedAndAnswersAsEncodingsOf asks for the encodings of
+// ever-new secrets, some repeated, some too long to remember, from several
+// goroutines: every answer is encodingsOf's, and the memo stays within its bounds.
+func TestEncodingMemoIsBoundedAndAnswersAsEncodingsOf(t *testing.T) {
+	m := newEncodingMemo()
+	shared := "tok+en/shared=" + strings.Repeat("&<\"\\", 100)
+	tooLong := strings.Repeat("a+b/", maxMemoSecretLen/4+1)
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range 2 * maxMemoSecrets {
+				// A secret of up to 9 KiB (about 70 KiB encoded) most of the time: the byte bound applies before the count.
+				big := fmt.Sprintf("sig %d/%d ", g, n) + strings.Repeat("x\"", n%4*1500)
+				for _, s := range []string{shared, big} {
+					if got, want := m.of(s), encodingsOf(s); !slices.Equal(got, want) {
+						errs <- fmt.Sprintf("of(%.20q...) = %d forms, encodingsOf gives %d", s, len(got), len(want))
+						return
+					}
+				}
+				if n, b := m.stats(); n > maxMemoSecrets || b > maxMemoBytes {
+					errs <- fmt.Sprintf("the memo holds %d secrets in %d bytes, more than %d or %d", n, b, maxMemoSecrets, maxMemoBytes)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if got, want := m.of(tooLong), encodingsOf(tooLong); !slices.Equal(got, want) {
+		t.Errorf("of(a secret too long to remember) = %d forms, encodingsOf gives %d", len(got), len(want))
+	}
+	m.mu.RLock()
+	_, held := m.forms[tooLong]
+	m.mu.RUnlock()
+	if held {
+		t.Errorf("the memo holds a secret of %d bytes, longer than %d", len(tooLong), maxMemoSecretLen)
+	}
+}
+
+// TestRememberedEncodingsRedactAsFreshOnes redacts the same interaction, whose token
+// needs escaping, twice with one policy and once with a new one: the three results
+// are the same, and hold the token in none of its encodings.
+func TestRememberedEncodingsRedactAsFreshOnes(t *testing.T) {
+	token := "MIIZ+kQY/JKoZ=hvcN&AQ<cC>"
+	newInteraction := func() *vcr.Interaction {
+		return &vcr.Interaction{
+			Request: vcr.Request{Method: http.MethodPost, URL: "https://example.com/v3/x?echo=" + url.QueryEscape(token),
+				Headers: http.Header{"X-Auth-Token": {token}}, Body: `{"note":` + strconv.Quote(`{"t":`+strconv.Quote(token)+`}`) + `}`},
+			Response: vcr.Response{Code: 200, Headers: http.Header{}, Body: `{"echo":"` + strings.ReplaceAll(token, "&", `\u0026`) + `"}`},
+		}
+	}
+	p := Default()
+	var got []string
+	for _, pol := range []*Policy{p, p, Default()} {
+		i := newInteraction()
+		pol.Interaction(i)
+		got = append(got, fmt.Sprint(i.Request.URL, i.Request.Headers, i.Request.Body, i.Response.Body))
+	}
+	if got[0] != got[1] || got[1] != got[2] {
+		t.Errorf("the same interaction redacted differently:\nfirst:  %s\nsecond: %s\nfresh:  %s", got[0], got[1], got[2])
+	}
+	for _, e := range encodingsOf(token) {
+		if strings.Contains(got[1], e) {
+			t.Errorf("the second redaction holds the token as %q: %s", e, got[1])
+		}
 	}
 }

@@ -190,12 +190,15 @@ type Policy struct {
 	// names remembers which header names are secret (secretHeader); policies made
 	// from this one by Learn share it, as they share headers.
 	names *nameMemo
+	// encoded remembers the encodings of the secrets requests carry (the same token
+	// on every request); shared as names is.
+	encoded *encodingMemo
 }
 
 // New returns the Policy for cfg. It fails on an empty header name, a malformed
 // JSON path or a pattern that does not compile.
 func New(cfg Config) (*Policy, error) {
-	p := &Policy{headers: map[string]bool{}, names: newNameMemo()}
+	p := &Policy{headers: map[string]bool{}, names: newNameMemo(), encoded: newEncodingMemo()}
 	for _, h := range cfg.Headers {
 		h = strings.TrimSpace(h)
 		if h == "" {
@@ -222,7 +225,7 @@ func New(cfg Config) (*Policy, error) {
 	for _, s := range cfg.URLs {
 		secrets = append(secrets, urlSecrets(s)...)
 	}
-	p.known = encodings(secrets)
+	p.known = encodings(secrets, encodingsOf)
 	p.mentions = newWords(secretWords, secretNames, schemeWords, p.folded)
 	p.loud = newWords(secretWords, secretNames, schemeWords, p.folded, []string{"hook", "bot", "%3a%2f%2f"})
 	return p, nil
@@ -256,35 +259,52 @@ func urlSecrets(s string) []string {
 }
 
 // encodings returns every form of each secret an output may hold, longest first.
-func encodings(secrets []string) []string {
+// of returns the forms of one secret (encodingsOf, or a memo of it).
+func encodings(secrets []string, of func(string) []string) []string {
 	var out []string
-	add := func(s string) {
-		if len(s) >= MinSecretLen && !IsRedacted(s) && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
 	for _, s := range secrets {
 		s = strings.TrimSpace(s)
 		if len(s) < MinSecretLen || IsRedacted(s) {
 			continue
 		}
-		add(s)
 		if plainEverywhere(s) {
-			continue // every encoding below is s itself
+			// Every encoding is s itself.
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+			continue
 		}
-		add(url.QueryEscape(s))
-		add(url.PathEscape(s))
-		q, _ := json.Marshal(s) // escapes <, >, & as \u003c, \u003e, \u0026
-		add(string(q[1 : len(q)-1]))
-		if strings.ContainsAny(s, "<>&") {
-			js := jsonString(s)
-			add(js[1 : len(js)-1])
+		for _, e := range of(s) {
+			if !slices.Contains(out, e) {
+				out = append(out, e)
+			}
 		}
-		// Inside a JSON string inside a JSON string: escaped twice.
-		q2, _ := json.Marshal(string(q[1 : len(q)-1]))
-		add(string(q2[1 : len(q2)-1]))
 	}
 	sort.SliceStable(out, func(a, b int) bool { return len(out[a]) > len(out[b]) })
+	return out
+}
+
+// encodingsOf returns the forms of secret s (trimmed, long enough and not
+// redacted) an output may hold: raw, URL-encoded as a query and as a path,
+// JSON-escaped with and without escaping <, > and &, and JSON-escaped twice.
+func encodingsOf(s string) []string {
+	out := []string{s}
+	add := func(e string) {
+		if len(e) >= MinSecretLen && !IsRedacted(e) && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	add(url.QueryEscape(s))
+	add(url.PathEscape(s))
+	q, _ := json.Marshal(s) // escapes <, >, & as \u003c, \u003e, \u0026
+	add(string(q[1 : len(q)-1]))
+	if strings.ContainsAny(s, "<>&") {
+		js := jsonString(s)
+		add(js[1 : len(js)-1])
+	}
+	// Inside a JSON string inside a JSON string: escaped twice.
+	q2, _ := json.Marshal(string(q[1 : len(q)-1]))
+	add(string(q2[1 : len(q2)-1]))
 	return out
 }
 
@@ -358,7 +378,7 @@ func (r *run) scrubber() replacer {
 		return replacer(r.p.known) // never changed: shared
 	}
 	olds := slices.Clone(r.p.known)
-	for _, e := range encodings(r.found) {
+	for _, e := range encodings(r.found, r.p.encoded.of) {
 		if !slices.Contains(olds, e) {
 			olds = append(olds, e)
 		}
