@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/elazarl/goproxy"
@@ -154,6 +155,10 @@ type Proxy struct {
 	budget    *budget
 	// headerTimeout is the transport's ResponseHeaderTimeout.
 	headerTimeout time.Duration
+
+	// logPC is where the interaction lines come from (logInteraction), for handlers
+	// that show the source; 0 until the first line.
+	logPC atomic.Uintptr
 
 	mu       sync.Mutex
 	closed   bool
