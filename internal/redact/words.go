@@ -9,6 +9,9 @@ type words struct {
 	// second is, for each first byte, the set of the words' second bytes; a word of
 	// one byte puts every byte in it.
 	second [256][4]uint64
+	// starts says, for every byte as written (either case), whether a word starts
+	// with it folded.
+	starts [256]bool
 }
 
 // newWords returns the set of the words of lists, the empty word left out.
@@ -20,6 +23,10 @@ func newWords(lists ...[]string) *words {
 				continue
 			}
 			t.by[w[0]] = append(t.by[w[0]], w)
+			t.starts[w[0]] = true
+			if 'a' <= w[0] && w[0] <= 'z' {
+				t.starts[w[0]-'a'+'A'] = true
+			}
 			if len(w) == 1 {
 				t.second[w[0]] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 				continue
@@ -76,10 +83,10 @@ func foldedHas(s string, t *words) bool {
 		return t.in(fold(s))
 	}
 	for i := 0; i < len(s); i++ {
-		c := lower(s[i])
-		if len(t.by[c]) == 0 {
+		if !t.starts[s[i]] {
 			continue // also every separator: no word starts with one
 		}
+		c := lower(s[i])
 		// The next byte of the folded text, or none (0, a byte no word holds).
 		var next byte
 		for j := i + 1; j < len(s); j++ {
