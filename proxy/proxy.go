@@ -26,6 +26,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/elazarl/goproxy"
@@ -153,6 +154,10 @@ type Proxy struct {
 	budget    *budget
 	// headerTimeout is the transport's ResponseHeaderTimeout.
 	headerTimeout time.Duration
+
+	// logPC is where the interaction lines come from (logInteraction), for handlers
+	// that show the source; 0 until the first line.
+	logPC atomic.Uintptr
 
 	mu       sync.Mutex
 	closed   bool

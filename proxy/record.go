@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -52,7 +54,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 
 	held := &heldBytes{b: p.budget}
 	defer held.releaseUnlessHanded()
-	reqBody, err := readAtMost(held.reader(req.Body), p.maxBody)
+	reqBody, err := readAtMost(held.reader(req.Body), p.maxBody, req.ContentLength)
 	if errors.Is(err, errBudget) {
 		return p.overBudget(req, start)
 	}
@@ -83,7 +85,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 		p.logInteraction(req, resp.StatusCode, time.Since(start), -1)
 		return resp
 	}
-	respBody, err := readAtMost(held.reader(resp.Body), p.maxBody)
+	respBody, err := readAtMost(held.reader(resp.Body), p.maxBody, resp.ContentLength)
 	if errors.Is(err, errBudget) {
 		_ = resp.Body.Close()
 		return p.overBudget(req, start)
@@ -140,10 +142,21 @@ func (p *Proxy) notRecorded(req *http.Request, resp *http.Response, start time.T
 // logInteraction writes the one line per interaction. It names the path only: the
 // query and the headers may carry secrets.
 func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, id int) {
-	if !p.log.Enabled(req.Context(), slog.LevelInfo) {
+	ctx := req.Context()
+	h := p.log.Handler()
+	if !h.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	// LogAttrs, not Info: the attributes go to the handler without being boxed.
+	// The record goes to the handler as Logger.LogAttrs would pass it (attributes not
+	// boxed), with the source found once instead of on every line.
+	pc := p.logPC.Load()
+	if pc == 0 {
+		var pcs [1]uintptr
+		runtime.Callers(1, pcs[:])
+		pc = pcs[0]
+		p.logPC.Store(pc)
+	}
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, "interaction", pc)
 	attrs := [...]slog.Attr{
 		slog.String("method", req.Method), slog.String("host", req.URL.Host), slog.String("path", p.shownPath(req.URL.Path)),
 		slog.Int("status", status), slog.Duration("duration", d.Round(time.Microsecond)), slog.Bool("recorded", id >= 0), slog.Int("id", id),
@@ -152,7 +165,8 @@ func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, i
 	if id < 0 {
 		n-- // no id
 	}
-	p.log.LogAttrs(req.Context(), slog.LevelInfo, "interaction", attrs[:n]...)
+	r.AddAttrs(attrs[:n]...)
+	_ = h.Handle(ctx, r) // as Logger does, a failed log write is not the request's failure
 }
 
 // upstreamFailed is the 502 answered when the upstream cannot be reached or breaks
@@ -276,14 +290,36 @@ func decodeGzip(h http.Header, body []byte, limit int64) ([]byte, bool) {
 	return out, true
 }
 
+// maxPresize bounds the buffer readAtMost makes before reading: a peer's
+// Content-Length alone never makes the proxy hold more than this.
+const maxPresize = 64 << 10
+
 // readAtMost reads all of r, or returns errBodyTooLarge with the first limit+1 bytes.
-func readAtMost(r io.Reader, limit int64) ([]byte, error) {
+// size is the length the body announced (Content-Length), or -1: a buffer of that
+// size (up to the limit and maxPresize) is made at once, one byte more so that the
+// end is read without growing it.
+func readAtMost(r io.Reader, limit, size int64) ([]byte, error) {
 	if r == nil || r == http.NoBody {
 		return nil, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return b, err
+	initial := int64(512)
+	if size >= 0 {
+		initial = min(size, limit, maxPresize) + 1
+	}
+	b := make([]byte, 0, initial)
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow as io.ReadAll does
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return b, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return b, errBodyTooLarge
@@ -342,28 +378,27 @@ func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string) 
 // errBudget is returned by a heldBytes reader when the proxy's buffer budget is spent.
 var errBudget = errors.New("buffer budget exhausted")
 
-// budget bounds the bytes of bodies all interactions in flight hold together.
+// budget bounds the bytes of bodies all interactions in flight hold together. It is
+// safe for concurrent use.
 type budget struct {
-	mu        sync.Mutex
-	used, max int64
+	used atomic.Int64
+	max  int64
 }
 
 // take reserves n bytes, or reports false when they would pass the budget.
 func (b *budget) take(n int64) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.used+n > b.max {
-		return false
+	for {
+		used := b.used.Load()
+		if used+n > b.max {
+			return false
+		}
+		if b.used.CompareAndSwap(used, used+n) {
+			return true
+		}
 	}
-	b.used += n
-	return true
 }
 
-func (b *budget) give(n int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.used -= n
-}
+func (b *budget) give(n int64) { b.used.Add(-n) }
 
 // heldBytes is what one interaction holds of the budget.
 type heldBytes struct {

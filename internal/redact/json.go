@@ -106,7 +106,7 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 				r.note(at, "--redact-json-field", t)
 				spans = append(spans, span{start, end(), strconv.Quote(cassette.Redacted)})
 			case secretKey != "" && t != "":
-				r.note(at, fmt.Sprintf("secret JSON field %q (name rule)", secretKey), t)
+				r.notef(at, "secret JSON field %q (name rule)", secretKey, t)
 				spans = append(spans, span{start, end(), strconv.Quote(cassette.Redacted)})
 			default:
 				if out := r.nestedJSON(t, at, depth); out != t {

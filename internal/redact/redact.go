@@ -109,16 +109,12 @@ func fold(name string) string {
 // it contains token, key, secret, password, passwd, auth, session, signature,
 // credential or cookie, or it is ak, sk, sig, sign or pwd.
 func IsSecretName(name string) bool {
-	f := fold(name)
-	if slices.Contains(secretNames, f) {
-		return true
-	}
-	for _, w := range secretWords {
-		if strings.Contains(f, w) {
+	for _, w := range secretNames {
+		if foldedEqual(name, w) {
 			return true
 		}
 	}
-	return false
+	return foldedHas(name, secretWordSet)
 }
 
 // IsSecretHeader reports whether the default policy redacts a header by this name:
@@ -150,6 +146,9 @@ var envRefRE = regexp.MustCompile(`\$\{NOTICECONF_[A-Z0-9_]+(?::[0-9]+(?::[0-9]+
 // ${NOTICECONF_TOKEN:0:20}0${NOTICECONF_TOKEN:21}), with at most four other
 // characters.
 func IsEnvReference(v string) bool {
+	if !strings.Contains(v, "${NOTICECONF_") {
+		return false
+	}
 	rest := envRefRE.ReplaceAllString(v, "")
 	return len(rest) < len(v) && len(rest) <= 4
 }
@@ -183,14 +182,23 @@ type Policy struct {
 	folded   []string // the names of headers, folded
 	paths    [][]string
 	patterns []*regexp.Regexp
-	// mentions is every word mentionsSecret looks for, by its first byte.
-	mentions *[256][]string
+	// mentions is every word mentionsSecret looks for.
+	mentions *words
+	// loud is every word whose presence makes a text not quiet: mentions, and the
+	// words of the hook, bot and encoded-URL rules.
+	loud *words
+	// names remembers which header names are secret (secretHeader); policies made
+	// from this one by Learn share it, as they share headers.
+	names *nameMemo
+	// encoded remembers the encodings of the secrets requests carry (the same token
+	// on every request); shared as names is.
+	encoded *encodingMemo
 }
 
 // New returns the Policy for cfg. It fails on an empty header name, a malformed
 // JSON path or a pattern that does not compile.
 func New(cfg Config) (*Policy, error) {
-	p := &Policy{headers: map[string]bool{}}
+	p := &Policy{headers: map[string]bool{}, names: newNameMemo(), encoded: newEncodingMemo()}
 	for _, h := range cfg.Headers {
 		h = strings.TrimSpace(h)
 		if h == "" {
@@ -217,15 +225,9 @@ func New(cfg Config) (*Policy, error) {
 	for _, s := range cfg.URLs {
 		secrets = append(secrets, urlSecrets(s)...)
 	}
-	p.known = encodings(secrets)
-	p.mentions = new([256][]string)
-	for _, ws := range [][]string{secretWords, secretNames, schemeWords, p.folded} {
-		for _, w := range ws {
-			if w != "" && !slices.Contains(p.mentions[w[0]], w) {
-				p.mentions[w[0]] = append(p.mentions[w[0]], w)
-			}
-		}
-	}
+	p.known = encodings(secrets, encodingsOf)
+	p.mentions = newWords(secretWords, secretNames, schemeWords, p.folded)
+	p.loud = newWords(secretWords, secretNames, schemeWords, p.folded, []string{"hook", "bot", "%3a%2f%2f"})
 	return p, nil
 }
 
@@ -257,33 +259,65 @@ func urlSecrets(s string) []string {
 }
 
 // encodings returns every form of each secret an output may hold, longest first.
-func encodings(secrets []string) []string {
+// of returns the forms of one secret (encodingsOf, or a memo of it).
+func encodings(secrets []string, of func(string) []string) []string {
 	var out []string
-	add := func(s string) {
-		if len(s) >= MinSecretLen && !IsRedacted(s) && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
 	for _, s := range secrets {
 		s = strings.TrimSpace(s)
 		if len(s) < MinSecretLen || IsRedacted(s) {
 			continue
 		}
-		add(s)
-		add(url.QueryEscape(s))
-		add(url.PathEscape(s))
-		q, _ := json.Marshal(s) // escapes <, >, & as \u003c, \u003e, \u0026
-		add(string(q[1 : len(q)-1]))
-		if strings.ContainsAny(s, "<>&") {
-			js := jsonString(s)
-			add(js[1 : len(js)-1])
+		if plainEverywhere(s) {
+			// Every encoding is s itself.
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+			continue
 		}
-		// Inside a JSON string inside a JSON string: escaped twice.
-		q2, _ := json.Marshal(string(q[1 : len(q)-1]))
-		add(string(q2[1 : len(q2)-1]))
+		for _, e := range of(s) {
+			if !slices.Contains(out, e) {
+				out = append(out, e)
+			}
+		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return len(out[a]) > len(out[b]) })
 	return out
+}
+
+// encodingsOf returns the forms of secret s (trimmed, long enough and not
+// redacted) an output may hold: raw, URL-encoded as a query and as a path,
+// JSON-escaped with and without escaping <, > and &, and JSON-escaped twice.
+func encodingsOf(s string) []string {
+	out := []string{s}
+	add := func(e string) {
+		if len(e) >= MinSecretLen && !IsRedacted(e) && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	add(url.QueryEscape(s))
+	add(url.PathEscape(s))
+	q, _ := json.Marshal(s) // escapes <, >, & as \u003c, \u003e, \u0026
+	add(string(q[1 : len(q)-1]))
+	if strings.ContainsAny(s, "<>&") {
+		js := jsonString(s)
+		add(js[1 : len(js)-1])
+	}
+	// Inside a JSON string inside a JSON string: escaped twice.
+	q2, _ := json.Marshal(string(q[1 : len(q)-1]))
+	add(string(q2[1 : len(q2)-1]))
+	return out
+}
+
+// plainEverywhere reports whether s is written the same raw, URL-encoded (query and
+// path), and JSON-escaped once or twice: only ASCII letters, digits and "-._~".
+func plainEverywhere(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
 }
 
 // jsonString encodes s as a JSON string without escaping <, > and &.
@@ -306,18 +340,33 @@ type Finding struct {
 
 // run is one application of the policy: the secrets found so far, and where.
 type run struct {
-	p        *Policy
-	found    []string
+	p     *Policy
+	found []string
+	// keep says whether the findings are wanted (Check); the other uses of the
+	// policy only redact, and skip writing the findings down.
+	keep     bool
 	findings []Finding
 }
 
 func (r *run) note(field, rule string, secrets ...string) {
+	r.noteRule(field, func() string { return rule }, secrets...)
+}
+
+// notef is note with the rule fmt.Sprintf(format, name), formatted only when the
+// findings are kept.
+func (r *run) notef(field, format, name string, secrets ...string) {
+	r.noteRule(field, func() string { return fmt.Sprintf(format, name) }, secrets...)
+}
+
+func (r *run) noteRule(field string, rule func() string, secrets ...string) {
 	for _, s := range secrets {
 		if s != "" && !IsRedacted(s) {
 			r.found = append(r.found, s)
 		}
 	}
-	r.findings = append(r.findings, Finding{Field: field, Rule: rule})
+	if r.keep {
+		r.findings = append(r.findings, Finding{Field: field, Rule: rule()})
+	}
 }
 
 func (p *Policy) newRun() *run { return &run{p: p} }
@@ -325,15 +374,16 @@ func (p *Policy) newRun() *run { return &run{p: p} }
 // scrubber returns the replacer of the run's found secrets and the policy's known
 // ones, in every encoding.
 func (r *run) scrubber() replacer {
-	olds := slices.Clone(r.p.known)
-	if len(r.found) > 0 {
-		for _, e := range encodings(r.found) {
-			if !slices.Contains(olds, e) {
-				olds = append(olds, e)
-			}
-		}
-		sort.SliceStable(olds, func(a, b int) bool { return len(olds[a]) > len(olds[b]) })
+	if len(r.found) == 0 {
+		return replacer(r.p.known) // never changed: shared
 	}
+	olds := slices.Clone(r.p.known)
+	for _, e := range encodings(r.found, r.p.encoded.of) {
+		if !slices.Contains(olds, e) {
+			olds = append(olds, e)
+		}
+	}
+	sort.SliceStable(olds, func(a, b int) bool { return len(olds[a]) > len(olds[b]) })
 	return replacer(olds)
 }
 
@@ -349,11 +399,12 @@ func (olds replacer) replace(s string) string {
 	return s
 }
 
-// scrub replaces the known and found secrets in s, and notes where.
-func (r *run) scrub(rep replacer, field, s string) string {
+// scrub replaces the known and found secrets in s, and notes where: in the field
+// prefix+name.
+func (r *run) scrub(rep replacer, prefix, name, s string) string {
 	out := rep.replace(s)
-	if out != s && r != nil {
-		r.findings = append(r.findings, Finding{Field: field, Rule: "a secret value held by the run or found in this interaction"})
+	if out != s && r != nil && r.keep {
+		r.findings = append(r.findings, Finding{Field: prefix + name, Rule: "a secret value held by the run or found in this interaction"})
 	}
 	return out
 }
@@ -361,17 +412,18 @@ func (r *run) scrub(rep replacer, field, s string) string {
 // Interaction redacts i in place. The caller must own i and every map and slice in
 // it (a copy, never a live request's or response's headers).
 func (p *Policy) Interaction(i *vcr.Interaction) {
-	p.interaction(i)
+	p.interaction(i, false)
 }
 
 // Check returns where the policy would redact something in i, without changing i.
 func (p *Policy) Check(i *vcr.Interaction) []Finding {
 	c := cloneInteraction(i)
-	return p.interaction(&c)
+	return p.interaction(&c, true)
 }
 
-func (p *Policy) interaction(i *vcr.Interaction) []Finding {
+func (p *Policy) interaction(i *vcr.Interaction, keep bool) []Finding {
 	r := p.newRun()
+	r.keep = keep
 	q, s := &i.Request, &i.Response
 	r.headers(q.Headers, "request.headers.")
 	r.headers(q.Trailer, "request.trailer.")
@@ -391,25 +443,25 @@ func (p *Policy) interaction(i *vcr.Interaction) []Finding {
 
 	rep := r.scrubber()
 	if len(rep) > 0 {
-		q.URL = r.scrub(rep, "request.url", q.URL)
-		q.RequestURI = r.scrub(rep, "request.request_uri", q.RequestURI)
-		q.Host = r.scrub(rep, "request.host", q.Host)
-		q.Body = r.scrub(rep, "request.body", q.Body)
-		s.Body = r.scrub(rep, "response.body", s.Body)
-		s.Status = r.scrub(rep, "response.status", s.Status)
+		q.URL = r.scrub(rep, "request.url", "", q.URL)
+		q.RequestURI = r.scrub(rep, "request.request_uri", "", q.RequestURI)
+		q.Host = r.scrub(rep, "request.host", "", q.Host)
+		q.Body = r.scrub(rep, "request.body", "", q.Body)
+		s.Body = r.scrub(rep, "response.body", "", s.Body)
+		s.Status = r.scrub(rep, "response.status", "", s.Status)
 		for _, h := range []struct {
 			prefix string
 			h      http.Header
 		}{{"request.headers.", q.Headers}, {"request.trailer.", q.Trailer}, {"response.headers.", s.Headers}, {"response.trailer.", s.Trailer}} {
 			for k, vs := range h.h {
 				for n := range vs {
-					vs[n] = r.scrub(rep, h.prefix+k, vs[n])
+					vs[n] = r.scrub(rep, h.prefix, k, vs[n])
 				}
 			}
 		}
 		for k, vs := range q.Form {
 			for n := range vs {
-				vs[n] = r.scrub(rep, fmt.Sprintf("request.form.%s[%d]", k, n), vs[n])
+				vs[n] = r.scrub(rep, "request.form.", fmt.Sprintf("%s[%d]", k, n), vs[n])
 			}
 		}
 	}
@@ -489,11 +541,14 @@ func (p *Policy) Text(s string) string {
 // headers redacts h in place.
 func (r *run) headers(h http.Header, prefix string) {
 	for k, vs := range h {
-		secret := IsSecretHeader(k) || r.p.headers[http.CanonicalHeaderKey(k)]
+		secret := r.p.secretHeader(k)
 		for n, v := range vs {
 			if secret {
 				vs[n] = r.headerValue(k, v, prefix+k)
 				continue
+			}
+			if v == "" || r.p.quiet(v) {
+				continue // as text leaves it
 			}
 			vs[n] = r.text(v, prefix+k)
 		}
@@ -521,7 +576,7 @@ func (r *run) headerValue(name, v, field string) string {
 	case cname == "Set-Cookie":
 		return r.cookies(v, field, true)
 	}
-	r.note(field, fmt.Sprintf("secret header %q (name rule)", name), v)
+	r.notef(field, "secret header %q (name rule)", name, v)
 	return cassette.Redacted
 }
 
@@ -588,6 +643,7 @@ func (r *run) url(s, field string) string {
 	rest, query, hasQuery := strings.Cut(rest, "?")
 	prefix, path := "", rest
 	host := ""
+	changed := false // the userinfo
 	if i := strings.Index(rest, "://"); i > 0 {
 		auth := rest[i+3:]
 		end := strings.IndexByte(auth, '/')
@@ -595,26 +651,35 @@ func (r *run) url(s, field string) string {
 			end = len(auth)
 		}
 		authority := auth[:end]
+		prefix, path = rest[:i+3+end], auth[end:]
 		if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 			ui := authority[:at]
 			if !IsRedacted(ui) {
 				r.note(field, "URL userinfo", userinfoSecrets(ui)...)
 				authority = cassette.Redacted + authority[at:]
+				prefix, changed = rest[:i+3]+authority, true
 			}
 		}
 		host = authority[strings.LastIndexByte(authority, '@')+1:]
-		prefix, path = rest[:i+3]+authority, auth[end:]
 	}
-	path = r.hookPath(host, path, field)
-	out := prefix + path
+	newPath := r.hookPath(host, path, field)
+	newQuery := query
 	if hasQuery {
-		out += "?" + r.query(query, field, "query parameter")
+		newQuery = r.query(query, field, "query parameter")
+	}
+	newFrag := frag
+	if hasFrag && strings.Contains(frag, "=") {
+		newFrag = r.query(frag, field, "URL fragment parameter")
+	}
+	if !changed && newPath == path && newQuery == query && newFrag == frag {
+		return s // nothing redacted
+	}
+	out := prefix + newPath
+	if hasQuery {
+		out += "?" + newQuery
 	}
 	if hasFrag {
-		if strings.Contains(frag, "=") {
-			frag = r.query(frag, field, "URL fragment parameter")
-		}
-		out += "#" + frag
+		out += "#" + newFrag
 	}
 	return out
 }
@@ -707,7 +772,7 @@ func (r *run) query(raw, field, what string) string {
 			continue
 		}
 		if IsSecretName(name) {
-			r.note(field, fmt.Sprintf("%s %q (name rule)", what, name), v, uv)
+			r.notef(field, what+" %q (name rule)", name, v, uv)
 			parts[n] = k + "=" + cassette.Redacted
 			changed = true
 			continue
@@ -730,7 +795,7 @@ func (r *run) formValue(name, v, field string) string {
 		return v
 	}
 	if IsSecretName(name) {
-		r.note(field, fmt.Sprintf("form field %q (name rule)", name), v)
+		r.notef(field, "form field %q (name rule)", name, v)
 		return cassette.Redacted
 	}
 	return r.nested(v, field)
@@ -760,8 +825,7 @@ func (p *Policy) quiet(s string) bool {
 	if len(p.paths) > 0 || len(p.patterns) > 0 || strings.Contains(s, `\`) || strings.Contains(s, "://") {
 		return false
 	}
-	f := fold(s)
-	return !strings.Contains(f, "%3a%2f%2f") && !strings.Contains(f, "hook") && !strings.Contains(f, "bot") && !p.mentionsSecret(f)
+	return !foldedHas(s, p.loud)
 }
 
 // body redacts a body by what it is: JSON, a form, or text.
@@ -821,9 +885,8 @@ func (r *run) text(s, field string) string {
 	}
 	// The rules below redact only where a secret name (or a hook or bot path, or a
 	// scheme word) is: text without any of their words is left alone at once.
-	f := fold(s)
-	named := r.p.mentionsSecret(f)
-	if strings.Contains(s, "/") && (strings.Contains(f, "hook") || strings.Contains(f, "bot")) {
+	named := r.p.mentionsSecret(s)
+	if strings.Contains(s, "/") && foldedHas(s, hookWordSet) {
 		// Paths without a scheme and host: their hook tokens.
 		s = pathRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := pathRE.FindStringSubmatch(m)
@@ -845,7 +908,7 @@ func (r *run) text(s, field string) string {
 			if !IsSecretName(name) || IsRedacted(uv) || IsRedacted(v) {
 				return m
 			}
-			r.note(field, fmt.Sprintf("parameter %q in text (name rule)", name), v, uv)
+			r.notef(field, "parameter %q in text (name rule)", name, v, uv)
 			return sub[1] + sub[2] + "=" + cassette.Redacted
 		})
 	}
@@ -856,12 +919,12 @@ func (r *run) text(s, field string) string {
 			if !IsSecretName(sub[2]) || IsRedacted(v) || v == "" {
 				return m
 			}
-			r.note(field, fmt.Sprintf("JSON member %q in text (name rule)", sub[2]), v, unescapeJSON(v))
+			r.notef(field, "JSON member %q in text (name rule)", sub[2], v, unescapeJSON(v))
 			return sub[1] + sub[2] + sub[3] + cassette.Redacted + sub[5]
 		})
 		s = headerLineRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := headerLineRE.FindStringSubmatch(m)
-			if !IsSecretHeader(sub[2]) && !r.p.headers[http.CanonicalHeaderKey(sub[2])] {
+			if !r.p.judgeHeader(sub[2]) {
 				return m
 			}
 			return sub[1] + sub[2] + sub[3] + r.headerValue(sub[2], sub[4], field)
@@ -870,7 +933,7 @@ func (r *run) text(s, field string) string {
 	if named && (strings.Contains(s, "-H") || strings.Contains(s, "--header")) {
 		s = curlHeaderRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := curlHeaderRE.FindStringSubmatch(m)
-			if !IsSecretHeader(sub[4]) && !r.p.headers[http.CanonicalHeaderKey(sub[4])] {
+			if !r.p.judgeHeader(sub[4]) {
 				return m
 			}
 			return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + r.headerValue(sub[4], sub[6], field)
@@ -900,21 +963,10 @@ func (r *run) text(s, field string) string {
 // schemeWords are the authorization schemes whose credential text rules redact.
 var schemeWords = []string{"bearer", "basic", "token", "digest"}
 
-// mentionsSecret reports whether folded text (see fold) holds a word of the name
+// mentionsSecret reports whether text, folded (see fold), holds a word of the name
 // rule, a scheme word or a name of Config.Headers: only then can a name rule of
 // text apply.
-//
-// It reads f once, trying at each byte only the words that start with it.
-func (p *Policy) mentionsSecret(f string) bool {
-	for i := 0; i < len(f); i++ {
-		for _, w := range p.mentions[f[i]] {
-			if strings.HasPrefix(f[i:], w) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (p *Policy) mentionsSecret(s string) bool { return foldedHas(s, p.mentions) }
 
 // Bounds of the search for JSON documents inside text.
 const (
@@ -974,7 +1026,7 @@ func (r *run) pattern(re *regexp.Regexp, s, field string) string {
 		if start < last || end <= start || IsRedacted(s[start:end]) {
 			continue
 		}
-		r.note(field, fmt.Sprintf("matches the pattern %q", re.String()), s[start:end])
+		r.notef(field, "matches the pattern %q", re.String(), s[start:end])
 		b.WriteString(s[last:start])
 		b.WriteString(cassette.Redacted)
 		last = end
