@@ -207,15 +207,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
 	p := wr.probe(nil)
 	e := h.ix.lookup(p, wr)
-	if e == nil {
+	if e < 0 {
 		h.noMatch(w, r, p, body, "")
 		return
 	}
-	a := e.take(h.opts.Repeat)
+	a := h.ix.take(e, h.opts.Repeat)
 	if a == nil {
-		first := e.answers[0]
+		as := h.ix.answersOf(e)
 		h.noMatch(w, r, p, body, fmt.Sprintf("the request was replayed past its %d recording(s) (%s id %d, line %d, and those identical to it) and --repeat is strict",
-			len(e.answers), first.cassette, first.id, first.line))
+			len(as), h.ix.files[as[0].file], as[0].id, as[0].line))
 		return
 	}
 	if h.opts.Latency == LatencyRecorded && a.duration > 0 {
@@ -227,15 +227,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeRecorded(w, r, a)
+	h.ix.writeRecorded(w, r, a)
 	// The answer goes out before its log line is written: the line is written under
 	// the logger's lock, which every concurrent request takes, and so must not hold
 	// any answer back.
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
-	h.log.Info("replay", "method", r.Method, "path", p.path, "status", a.status,
-		"cassette", a.cassette, "id", a.id)
+	h.log.Info("replay", "method", r.Method, "path", p.path, "status", int(a.status),
+		"cassette", h.ix.files[a.file], "id", a.id)
 }
 
 func (h *Handler) ph() *placeholders {
@@ -271,21 +271,22 @@ func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
 // writeRecorded writes a recorded answer: status, headers and body as recorded, with
 // Content-Length recomputed. Headers the recording lacks (Date, Content-Type) are not
 // added.
-func writeRecorded(w http.ResponseWriter, r *http.Request, a *recorded) {
+func (ix *index) writeRecorded(w http.ResponseWriter, r *http.Request, a *answer) {
 	hdr := w.Header()
-	a.header.writeTo(hdr)
+	ix.writeHeader(a, hdr)
 	for _, k := range []string{"Date", "Content-Type"} {
 		if _, ok := hdr[k]; !ok {
 			hdr[k] = nil // suppress what net/http would add
 		}
 	}
-	allowed := bodyAllowed(a.status)
+	status := int(a.status)
+	allowed := bodyAllowed(status)
 	if allowed {
-		hdr["Content-Length"] = []string{strconv.Itoa(len(a.body))}
+		hdr["Content-Length"] = []string{strconv.Itoa(int(a.body.n))}
 	}
-	w.WriteHeader(a.status)
+	w.WriteHeader(status)
 	if allowed && r.Method != http.MethodHead {
-		_, _ = w.Write(a.body)
+		_, _ = io.WriteString(w, ix.str(a.body))
 	}
 }
 
@@ -368,10 +369,11 @@ func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body
 			shown.body, shown.isJSON = canonicalBody([]byte(redactBody(pol, p.body, "", h.ph())), nil)
 		}
 		for _, c := range h.ix.closest(p, shown) {
-			first := c.e.answers[0]
+			first := h.ix.answersOf(c.e)[0]
+			en := &h.ix.entries[c.e]
 			rep.Closest = append(rep.Closest, Closest{
-				Cassette: first.cassette, ID: first.id, Line: first.line,
-				Method: c.e.method, Path: pol.URL(c.e.path), Differences: redactDifferences(pol, c.diffs),
+				Cassette: h.ix.files[first.file], ID: first.id, Line: first.line,
+				Method: h.ix.str(en.method), Path: pol.URL(h.ix.str(en.path)), Differences: redactDifferences(pol, c.diffs),
 			})
 		}
 		reason = noMatchReason(rep.Closest)
