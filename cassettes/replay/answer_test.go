@@ -20,7 +20,7 @@ func TestWriteHeaderGivesEachAnswerItsOwnValues(t *testing.T) {
 	a := ix.newAnswer(b, 0, &in)
 	ix.text = string(b.text)
 	dst := http.Header{"C": {"0"}}
-	ix.writeHeader(&a, dst)
+	ix.writeHeader(&a, dst, false)
 	want := http.Header{"A": {"1", "2"}, "B": {"3"}, "C": {"0", "4"}}
 	if !reflect.DeepEqual(dst, want) {
 		t.Fatalf("writeTo: %v, want %v", dst, want)
@@ -33,7 +33,7 @@ func TestWriteHeaderGivesEachAnswerItsOwnValues(t *testing.T) {
 		t.Errorf("appending to A changed B: %v", got)
 	}
 	next := http.Header{}
-	ix.writeHeader(&a, next)
+	ix.writeHeader(&a, next, false)
 	if got := next["A"]; !reflect.DeepEqual(got, []string{"1", "2"}) {
 		t.Errorf("changing one answer's values changed the next answer's: %v", got)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -46,6 +47,7 @@ type answer struct {
 	id, line int
 	header   ref // in index.fields: names and values alternating, names sorted
 	body     ref
+	length   ref // len(body), as the Content-Length header's value
 	duration time.Duration
 }
 
@@ -134,16 +136,17 @@ func (ix *index) take(e int, mode Repeat) *answer {
 	return &as[n]
 }
 
-// writeHeader adds a's recorded header values to dst; dst's slices are its own. The
-// values of all names share one new array (one allocation per answer, not one per
-// name), each name's slice capped at its own end so that appending to it copies.
-func (ix *index) writeHeader(a *answer, dst http.Header) {
+// writeHeader adds a's recorded header values to dst, and sets Content-Length to the
+// length of a's body if length is set; dst's slices are its own. The values of all
+// names share one new array (one allocation per answer, not one per name), each
+// name's slice capped at its own end so that appending to it copies.
+func (ix *index) writeHeader(a *answer, dst http.Header, length bool) {
 	kv := ix.fields[a.header.off : a.header.off+a.header.n]
 	n := len(kv) / 2
-	if n == 0 {
+	if n == 0 && !length {
 		return
 	}
-	vals := make([]string, n)
+	vals := make([]string, n, n+1)
 	for i := 0; i < n; {
 		k := ix.str(kv[2*i])
 		j := i
@@ -156,6 +159,9 @@ func (ix *index) writeHeader(a *answer, dst http.Header) {
 			dst[k] = vals[i:j:j]
 		}
 		i = j
+	}
+	if length {
+		dst["Content-Length"] = append(vals, ix.str(a.length))[n:]
 	}
 }
 
@@ -442,6 +448,7 @@ func (ix *index) newAnswer(b *builder, file uint32, in *cassette.Interaction) an
 		line:     in.Line,
 		header:   ref{off: uint32(start), n: uint32(len(ix.fields) - start)},
 		body:     b.add(in.Response.Body),
+		length:   b.add(strconv.Itoa(len(in.Response.Body))),
 		duration: in.Response.Duration,
 	}
 }

@@ -26,6 +26,7 @@ package replay
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,7 +206,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = []byte(rep.Replace(string(body)))
 	}
 	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
-	p := wr.probe(nil)
+	var key probe
+	p := &key
+	p.reduce(wr.method, wr.path, wr.rawQuery, wr.header, wr.body, nil, wr.cred)
 	e := h.ix.lookup(p, wr)
 	if e < 0 {
 		h.noMatch(w, r, p, body, "")
@@ -234,8 +237,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
-	h.log.Info("replay", "method", r.Method, "path", p.path, "status", int(a.status),
-		"cassette", h.ix.files[a.file], "id", a.id)
+	h.log.LogAttrs(context.Background(), slog.LevelInfo, "replay", slog.String("method", r.Method), slog.String("path", p.path),
+		slog.Int("status", int(a.status)), slog.String("cassette", h.ix.files[a.file]), slog.Int("id", a.id))
 }
 
 func (h *Handler) ph() *placeholders {
@@ -273,16 +276,13 @@ func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
 // added.
 func (ix *index) writeRecorded(w http.ResponseWriter, r *http.Request, a *answer) {
 	hdr := w.Header()
-	ix.writeHeader(a, hdr)
+	status := int(a.status)
+	allowed := bodyAllowed(status)
+	ix.writeHeader(a, hdr, allowed)
 	for _, k := range []string{"Date", "Content-Type"} {
 		if _, ok := hdr[k]; !ok {
 			hdr[k] = nil // suppress what net/http would add
 		}
-	}
-	status := int(a.status)
-	allowed := bodyAllowed(status)
-	if allowed {
-		hdr["Content-Length"] = []string{strconv.Itoa(int(a.body.n))}
 	}
 	w.WriteHeader(status)
 	if allowed && r.Method != http.MethodHead {
