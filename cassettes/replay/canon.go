@@ -8,12 +8,14 @@ import (
 	"unicode/utf8"
 )
 
-// canonicalJSON returns the canonical form of data, which must be valid JSON (the
-// caller checks with json.Valid): no insignificant whitespace, object members sorted by
-// key (the last of repeated keys kept, as encoding/json does), strings with only '"',
-// '\' and control characters escaped, numbers and literals as written. Two documents
-// get the same form exactly when they hold the same value. It allocates far less than
-// a round trip through encoding/json, which matters on every replayed request.
+// canonicalJSON returns the canonical form of data and true if data is JSON as
+// json.Valid has it (nested at most maxDepth deep), else false: no insignificant
+// whitespace, object members sorted by key (the last of repeated keys kept, as
+// encoding/json does), strings with only '"', '\' and control characters escaped,
+// numbers and literals as written. Two documents get the same form exactly when they
+// hold the same value. It reads data once and allocates far less than a check with
+// json.Valid and a round trip through encoding/json, which matters on every replayed
+// request.
 func canonicalJSON(data []byte) ([]byte, bool) {
 	c := canonicalizer{data: data, members: make([]member, 0, 8)}
 	out := c.value(make([]byte, 0, len(data)))
@@ -29,9 +31,10 @@ func canonicalJSON(data []byte) ([]byte, bool) {
 // repeated) is rewritten, from a copy of its members. So a body costs its output and
 // nothing else unless a key needs escapes or an object needs sorting.
 type canonicalizer struct {
-	data []byte
-	i    int
-	bad  bool
+	data  []byte
+	i     int
+	bad   bool
+	depth int // of the arrays and objects being read
 	// members are those of the objects being read, the innermost object's last.
 	members []member
 	tmp     []byte // what reorder copies
@@ -55,12 +58,92 @@ type member struct {
 	start, end int
 }
 
+// maxDepth is how deeply arrays and objects may nest: encoding/json's bound.
+const maxDepth = 10000
+
 func (c *canonicalizer) value(out []byte) []byte {
 	c.space()
 	if c.i >= len(c.data) {
 		c.bad = true
 		return out
 	}
+	switch c.data[c.i] {
+	case '{', '[':
+		if c.depth++; c.depth > maxDepth {
+			c.bad = true
+			return out
+		}
+		out = c.container(out)
+		c.depth--
+		return out
+	case '"':
+		_, out = c.str(out, false)
+		return out
+	}
+	// A number or a literal: copy it as written.
+	start := c.i
+	for c.i < len(c.data) {
+		b := c.data[c.i]
+		if b == ',' || b == '}' || b == ']' || b == ' ' || b == '\t' || b == '\n' || b == '\r' {
+			break
+		}
+		c.i++
+	}
+	if tok := c.data[start:c.i]; !literal(tok) && !number(tok) {
+		c.bad = true
+	}
+	return append(out, c.data[start:c.i]...)
+}
+
+// literal reports whether tok is true, false or null.
+func literal(tok []byte) bool {
+	switch string(tok) {
+	case "true", "false", "null":
+		return true
+	}
+	return false
+}
+
+// number reports whether tok is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func number(tok []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(tok) && tok[i] >= '0' && tok[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(tok) && tok[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(tok) && tok[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(tok) && tok[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(tok) && (tok[i] == 'e' || tok[i] == 'E') {
+		i++
+		if i < len(tok) && (tok[i] == '+' || tok[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(tok)
+}
+
+// container reads the array or object at c.i.
+func (c *canonicalizer) container(out []byte) []byte {
 	switch c.data[c.i] {
 	case '{':
 		c.i++
@@ -132,23 +215,8 @@ func (c *canonicalizer) value(out []byte) []byte {
 			c.i++
 			out = append(out, ',')
 		}
-	case '"':
-		_, out = c.str(out, false)
-		return out
 	}
-	// A number or a literal: copy it as written.
-	start := c.i
-	for c.i < len(c.data) {
-		b := c.data[c.i]
-		if b == ',' || b == '}' || b == ']' || b == ' ' || b == '\t' || b == '\n' || b == '\r' {
-			break
-		}
-		c.i++
-	}
-	if c.i == start {
-		c.bad = true
-	}
-	return append(out, c.data[start:c.i]...)
+	return out
 }
 
 // sortMembers returns out with the members ms of the object opened at out[open]
@@ -192,8 +260,15 @@ func (c *canonicalizer) str(out []byte, key bool) ([]byte, []byte) {
 	start := c.i
 	end := bytes.IndexByte(c.data[start:], '"')
 	if end >= 0 && bytes.IndexByte(c.data[start:start+end], '\\') < 0 {
-		// No escapes: the text is the string, and already canonical.
+		// No escapes: the text is the string, and already canonical, unless it holds
+		// a control character, which JSON does not allow there.
 		raw := c.data[start : start+end]
+		for _, b := range raw {
+			if b < 0x20 {
+				c.bad = true
+				return nil, out
+			}
+		}
 		c.i = start + end + 1
 		out = append(out, '"')
 		out = append(out, raw...)
@@ -210,6 +285,10 @@ func (c *canonicalizer) str(out []byte, key bool) ([]byte, []byte) {
 		if b == '"' {
 			c.i++
 			break
+		}
+		if b < 0x20 {
+			c.bad = true
+			return nil, out
 		}
 		if b != '\\' {
 			out = append(out, b)

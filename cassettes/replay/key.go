@@ -174,7 +174,17 @@ func canonicalQuery(raw string, ph *placeholders) string {
 // replaced first.
 func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
+	if len(trimmed) == 0 || !utf8.Valid(trimmed) {
+		return body, false
+	}
+	if ph == nil || (!ph.inside && len(ph.paths) == 0) {
+		// canonicalJSON refuses what json.Valid refuses: one pass over the body.
+		if canon, ok := canonicalJSON(trimmed); ok {
+			return canon, true
+		}
+		return body, false
+	}
+	if !json.Valid(trimmed) {
 		return body, false
 	}
 	if ph != nil && ph.inside {
