@@ -7,12 +7,20 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 )
 
-func TestPackedHeaderWriteToGivesEachAnswerItsOwnValues(t *testing.T) {
-	p := packHeader(http.Header{"A": {"1", "2"}, "B": {"3"}, "C": {"4"}})
+func TestWriteHeaderGivesEachAnswerItsOwnValues(t *testing.T) {
+	ix := &index{}
+	b := &builder{interned: map[string]ref{}}
+	var in cassette.Interaction
+	in.Response.Code = http.StatusOK
+	in.Response.Headers = http.Header{"A": {"1", "2"}, "B": {"3"}, "C": {"4"}, "Content-Length": {"9"}}
+	a := ix.newAnswer(b, 0, &in)
+	ix.text = string(b.text)
 	dst := http.Header{"C": {"0"}}
-	p.writeTo(dst)
+	ix.writeHeader(&a, dst, false)
 	want := http.Header{"A": {"1", "2"}, "B": {"3"}, "C": {"0", "4"}}
 	if !reflect.DeepEqual(dst, want) {
 		t.Fatalf("writeTo: %v, want %v", dst, want)
@@ -25,7 +33,7 @@ func TestPackedHeaderWriteToGivesEachAnswerItsOwnValues(t *testing.T) {
 		t.Errorf("appending to A changed B: %v", got)
 	}
 	next := http.Header{}
-	p.writeTo(next)
+	ix.writeHeader(&a, next, false)
 	if got := next["A"]; !reflect.DeepEqual(got, []string{"1", "2"}) {
 		t.Errorf("changing one answer's values changed the next answer's: %v", got)
 	}

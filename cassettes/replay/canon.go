@@ -8,14 +8,16 @@ import (
 	"unicode/utf8"
 )
 
-// canonicalJSON returns the canonical form of data, which must be valid JSON (the
-// caller checks with json.Valid): no insignificant whitespace, object members sorted by
-// key (the last of repeated keys kept, as encoding/json does), strings with only '"',
-// '\' and control characters escaped, numbers and literals as written. Two documents
-// get the same form exactly when they hold the same value. It allocates far less than
-// a round trip through encoding/json, which matters on every replayed request.
+// canonicalJSON returns the canonical form of data and true if data is JSON as
+// json.Valid has it (nested at most maxDepth deep), else false: no insignificant
+// whitespace, object members sorted by key (the last of repeated keys kept, as
+// encoding/json does), strings with only '"', '\' and control characters escaped,
+// numbers and literals as written. Two documents get the same form exactly when they
+// hold the same value. It reads data once and allocates far less than a check with
+// json.Valid and a round trip through encoding/json, which matters on every replayed
+// request.
 func canonicalJSON(data []byte) ([]byte, bool) {
-	c := canonicalizer{data: data}
+	c := canonicalizer{data: data, members: make([]member, 0, 8)}
 	out := c.value(make([]byte, 0, len(data)))
 	c.space()
 	if c.bad || c.i != len(data) {
@@ -24,10 +26,18 @@ func canonicalJSON(data []byte) ([]byte, bool) {
 	return out, true
 }
 
+// A canonicalizer writes every value straight into the output, and an object's
+// members in the order they come; only an object whose keys are out of order (or
+// repeated) is rewritten, from a copy of its members. So a body costs its output and
+// nothing else unless a key needs escapes or an object needs sorting.
 type canonicalizer struct {
-	data []byte
-	i    int
-	bad  bool
+	data  []byte
+	i     int
+	bad   bool
+	depth int // of the arrays and objects being read
+	// members are those of the objects being read, the innermost object's last.
+	members []member
+	tmp     []byte // what reorder copies
 }
 
 func (c *canonicalizer) space() {
@@ -41,11 +51,15 @@ func (c *canonicalizer) space() {
 	}
 }
 
-// member is one object member: its decoded key, and key and value in canonical form.
+// member is one object member: its decoded key, and where its canonical form (key,
+// colon, value) sits in the output.
 type member struct {
-	key string
-	enc []byte
+	key        []byte
+	start, end int
 }
+
+// maxDepth is how deeply arrays and objects may nest: encoding/json's bound.
+const maxDepth = 10000
 
 func (c *canonicalizer) value(out []byte) []byte {
 	c.space()
@@ -54,25 +68,107 @@ func (c *canonicalizer) value(out []byte) []byte {
 		return out
 	}
 	switch c.data[c.i] {
+	case '{', '[':
+		if c.depth++; c.depth > maxDepth {
+			c.bad = true
+			return out
+		}
+		out = c.container(out)
+		c.depth--
+		return out
+	case '"':
+		_, out = c.str(out, false)
+		return out
+	}
+	// A number or a literal: copy it as written.
+	start := c.i
+	for c.i < len(c.data) {
+		b := c.data[c.i]
+		if b == ',' || b == '}' || b == ']' || b == ' ' || b == '\t' || b == '\n' || b == '\r' {
+			break
+		}
+		c.i++
+	}
+	if tok := c.data[start:c.i]; !literal(tok) && !number(tok) {
+		c.bad = true
+	}
+	return append(out, c.data[start:c.i]...)
+}
+
+// literal reports whether tok is true, false or null.
+func literal(tok []byte) bool {
+	switch string(tok) {
+	case "true", "false", "null":
+		return true
+	}
+	return false
+}
+
+// number reports whether tok is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func number(tok []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(tok) && tok[i] >= '0' && tok[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(tok) && tok[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(tok) && tok[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(tok) && tok[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(tok) && (tok[i] == 'e' || tok[i] == 'E') {
+		i++
+		if i < len(tok) && (tok[i] == '+' || tok[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(tok)
+}
+
+// container reads the array or object at c.i.
+func (c *canonicalizer) container(out []byte) []byte {
+	switch c.data[c.i] {
 	case '{':
 		c.i++
-		var members []member
+		open := len(out)
+		out = append(out, '{')
+		c.space()
+		if c.i < len(c.data) && c.data[c.i] == '}' {
+			c.i++
+			return append(out, '}')
+		}
+		base := len(c.members)
 		for {
 			c.space()
-			if c.i < len(c.data) && c.data[c.i] == '}' && len(members) == 0 {
-				c.i++
-				break
-			}
-			key, enc := c.str(nil)
+			start := len(out)
+			var key []byte
+			key, out = c.str(out, true)
 			c.space()
 			if c.bad || c.i >= len(c.data) || c.data[c.i] != ':' {
 				c.bad = true
 				return out
 			}
 			c.i++
-			enc = append(enc, ':')
-			enc = c.value(enc)
-			members = append(members, member{key, enc})
+			out = append(out, ':')
+			out = c.value(out)
+			c.members = append(c.members, member{key: key, start: start, end: len(out)})
 			c.space()
 			if c.bad || c.i >= len(c.data) {
 				c.bad = true
@@ -80,6 +176,7 @@ func (c *canonicalizer) value(out []byte) []byte {
 			}
 			if c.data[c.i] == ',' {
 				c.i++
+				out = append(out, ',')
 				continue
 			}
 			if c.data[c.i] != '}' {
@@ -89,27 +186,8 @@ func (c *canonicalizer) value(out []byte) []byte {
 			c.i++
 			break
 		}
-		slices.SortStableFunc(members, func(a, b member) int {
-			switch {
-			case a.key < b.key:
-				return -1
-			case a.key > b.key:
-				return 1
-			}
-			return 0
-		})
-		out = append(out, '{')
-		first := true
-		for j, m := range members {
-			if j+1 < len(members) && members[j+1].key == m.key {
-				continue // a later member with this key wins
-			}
-			if !first {
-				out = append(out, ',')
-			}
-			first = false
-			out = append(out, m.enc...)
-		}
+		out = c.sortMembers(out, open, c.members[base:])
+		c.members = c.members[:base]
 		return append(out, '}')
 	case '[':
 		c.i++
@@ -137,83 +215,110 @@ func (c *canonicalizer) value(out []byte) []byte {
 			c.i++
 			out = append(out, ',')
 		}
-	case '"':
-		_, out = c.str(out)
-		return out
 	}
-	// A number or a literal: copy it as written.
-	start := c.i
-	for c.i < len(c.data) {
-		b := c.data[c.i]
-		if b == ',' || b == '}' || b == ']' || b == ' ' || b == '\t' || b == '\n' || b == '\r' {
-			break
-		}
-		c.i++
-	}
-	if c.i == start {
-		c.bad = true
-	}
-	return append(out, c.data[start:c.i]...)
+	return out
 }
 
-// str reads the string at c.i and returns it decoded, and out with its canonical
-// encoding appended.
-func (c *canonicalizer) str(out []byte) (string, []byte) {
+// sortMembers returns out with the members ms of the object opened at out[open]
+// sorted by key, the last of repeated keys kept (as encoding/json does). Members
+// already in order, as most objects' are, are left where they were written.
+func (c *canonicalizer) sortMembers(out []byte, open int, ms []member) []byte {
+	inOrder := true
+	for j := 1; j < len(ms) && inOrder; j++ {
+		inOrder = bytes.Compare(ms[j-1].key, ms[j].key) < 0
+	}
+	if inOrder {
+		return out
+	}
+	from := open + 1
+	c.tmp = append(c.tmp[:0], out[from:]...)
+	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
+	out = out[:from]
+	first := true
+	for j, m := range ms {
+		if j+1 < len(ms) && bytes.Equal(ms[j+1].key, m.key) {
+			continue // a later member with this key wins
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = append(out, c.tmp[m.start-from:m.end-from]...)
+	}
+	return out
+}
+
+// str reads the string at c.i and returns out with its canonical encoding appended
+// and, when key is set, the string decoded (a part of the input when the input has no
+// escapes in it).
+func (c *canonicalizer) str(out []byte, key bool) ([]byte, []byte) {
 	if c.i >= len(c.data) || c.data[c.i] != '"' {
 		c.bad = true
-		return "", out
+		return nil, out
 	}
 	c.i++
 	start := c.i
 	end := bytes.IndexByte(c.data[start:], '"')
 	if end >= 0 && bytes.IndexByte(c.data[start:start+end], '\\') < 0 {
-		// No escapes: the text is the string, and already canonical.
+		// No escapes: the text is the string, and already canonical, unless it holds
+		// a control character, which JSON does not allow there.
 		raw := c.data[start : start+end]
+		for _, b := range raw {
+			if b < 0x20 {
+				c.bad = true
+				return nil, out
+			}
+		}
 		c.i = start + end + 1
 		out = append(out, '"')
 		out = append(out, raw...)
-		return string(raw), append(out, '"')
+		return raw, append(out, '"')
 	}
-	var s []byte
+	out = append(out, '"')
+	from := len(out) // the decoded bytes go here first, then are escaped
 	for {
 		if c.i >= len(c.data) {
 			c.bad = true
-			return "", out
+			return nil, out
 		}
 		b := c.data[c.i]
 		if b == '"' {
 			c.i++
 			break
 		}
+		if b < 0x20 {
+			c.bad = true
+			return nil, out
+		}
 		if b != '\\' {
-			s = append(s, b)
+			out = append(out, b)
 			c.i++
 			continue
 		}
 		c.i++
 		if c.i >= len(c.data) {
 			c.bad = true
-			return "", out
+			return nil, out
 		}
 		e := c.data[c.i]
 		c.i++
 		switch e {
 		case '"', '\\', '/':
-			s = append(s, e)
+			out = append(out, e)
 		case 'b':
-			s = append(s, '\b')
+			out = append(out, '\b')
 		case 'f':
-			s = append(s, '\f')
+			out = append(out, '\f')
 		case 'n':
-			s = append(s, '\n')
+			out = append(out, '\n')
 		case 'r':
-			s = append(s, '\r')
+			out = append(out, '\r')
 		case 't':
-			s = append(s, '\t')
+			out = append(out, '\t')
 		case 'u':
 			r, ok := c.hex4()
 			if !ok {
-				return "", out
+				return nil, out
 			}
 			if utf16.IsSurrogate(r) {
 				r2 := rune(-1)
@@ -221,7 +326,7 @@ func (c *canonicalizer) str(out []byte) (string, []byte) {
 					save := c.i
 					c.i += 2
 					if r2, ok = c.hex4(); !ok {
-						return "", out
+						return nil, out
 					}
 					if utf16.DecodeRune(r, r2) == utf8.RuneError {
 						c.i, r2 = save, -1
@@ -233,25 +338,37 @@ func (c *canonicalizer) str(out []byte) (string, []byte) {
 					r = utf8.RuneError
 				}
 			}
-			s = utf8.AppendRune(s, r)
+			out = utf8.AppendRune(out, r)
 		default:
 			c.bad = true
-			return "", out
+			return nil, out
 		}
 	}
-	out = append(out, '"')
-	for _, b := range s {
-		switch {
-		case b == '"' || b == '\\':
-			out = append(out, '\\', b)
-		case b < 0x20:
-			out = append(out, `\u00`...)
-			out = append(out, "0123456789abcdef"[b>>4], "0123456789abcdef"[b&0xf])
-		default:
-			out = append(out, b)
+	var decoded []byte
+	if key {
+		decoded = bytes.Clone(out[from:])
+	}
+	// Escape the decoded bytes in place: copy them aside only when one needs it.
+	n := len(out)
+	for j := from; j < n; j++ {
+		if b := out[j]; b == '"' || b == '\\' || b < 0x20 {
+			c.tmp = append(c.tmp[:0], out[j:n]...)
+			out = out[:j]
+			for _, b := range c.tmp {
+				switch {
+				case b == '"' || b == '\\':
+					out = append(out, '\\', b)
+				case b < 0x20:
+					out = append(out, `\u00`...)
+					out = append(out, "0123456789abcdef"[b>>4], "0123456789abcdef"[b&0xf])
+				default:
+					out = append(out, b)
+				}
+			}
+			break
 		}
 	}
-	return string(s), append(out, '"')
+	return decoded, append(out, '"')
 }
 
 func (c *canonicalizer) hex4() (rune, bool) {

@@ -199,26 +199,27 @@ const (
 	reported = 3
 )
 
-// fieldsDiffering counts the fields (method, path, query, auth, body) in which e
-// differs from p: a cheap first ranking, with no body parsing.
-func fieldsDiffering(e, p *probe) int {
+// fieldsDiffering counts the fields (method, path, query, auth, body) in which entry
+// e differs from p: a cheap first ranking, with no body parsing.
+func (ix *index) fieldsDiffering(e int, p *probe) int {
+	en := &ix.entries[e]
 	n := 0
-	if e.method != p.method {
+	if ix.str(en.method) != p.method {
 		n++
 	}
-	if e.path != p.path {
+	if ix.str(en.path) != p.path {
 		n++
 	}
-	if e.query != p.query {
+	if ix.str(en.query) != p.query {
 		n++
 	}
-	if e.auth != p.auth || e.cred != p.cred {
+	if ix.str(en.auth) != string(p.auth) || ix.str(en.cred) != p.cred {
 		n++
 	}
-	if e.prefer != p.prefer {
+	if ix.str(en.prefer) != p.prefer {
 		n++
 	}
-	if e.isJSON != p.isJSON || !bytes.Equal(e.body, p.body) {
+	if en.isJSON != p.isJSON || ix.str(en.body) != string(p.body) {
 		n++
 	}
 	return n
@@ -238,7 +239,7 @@ func segmentsDiffering(a, b string) int {
 
 // candidate is a recorded key close to a request that matched nothing.
 type candidate struct {
-	e      *entry
+	e      int // the entry
 	fields int
 	segs   int
 	diffs  []Difference
@@ -250,12 +251,13 @@ type candidate struct {
 // ranks them cheaply (fields differing, then path segments differing, then recorded
 // order), and compares bodies in detail only for the best few.
 func (ix *index) closest(p, shown *probe) []candidate {
-	pool := ix.byMethodPath[p.method+" "+p.path]
+	pool := methodPathRange(ix, ix.byMethodPath, func(e uint32) uint32 { return e }, p.method, p.path)
 	if len(pool) == 0 {
-		pool = ix.byPath[p.path]
+		pool = ix.pathRange(p.path)
 	}
-	if len(pool) == 0 {
-		pool = ix.entries
+	n, every := len(pool), len(pool) == 0 // then every entry, in recorded order
+	if every {
+		n = len(ix.entries)
 	}
 	less := func(a, b candidate) bool {
 		if a.fields != b.fields {
@@ -264,16 +266,20 @@ func (ix *index) closest(p, shown *probe) []candidate {
 		if a.segs != b.segs {
 			return a.segs < b.segs
 		}
-		return a.e.order < b.e.order
+		return a.e < b.e
 	}
 	best := make([]candidate, 0, examined+1)
-	for _, e := range pool {
-		c := candidate{e: e, fields: fieldsDiffering(e.probe, p)}
+	for k := range n {
+		e := k
+		if !every {
+			e = int(pool[k])
+		}
+		c := candidate{e: e, fields: ix.fieldsDiffering(e, p)}
 		if len(best) == examined && c.fields > best[examined-1].fields {
 			continue
 		}
-		if e.path != p.path {
-			c.segs = segmentsDiffering(e.path, p.path)
+		if path := ix.str(ix.entries[e].path); path != p.path {
+			c.segs = segmentsDiffering(path, p.path)
 		}
 		i := len(best)
 		for i > 0 && less(c, best[i-1]) {
@@ -287,7 +293,7 @@ func (ix *index) closest(p, shown *probe) []candidate {
 		}
 	}
 	for i := range best {
-		best[i].diffs = differences(best[i].e.probe, shown)
+		best[i].diffs = differences(ix.probeOf(best[i].e), shown)
 	}
 	slices.SortStableFunc(best, func(a, b candidate) int {
 		if a.fields != b.fields {

@@ -2,13 +2,16 @@ package replay
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"net/textproto"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -18,101 +21,39 @@ import (
 	"github.com/noticeconf/noticeconf/internal/hopbyhop"
 )
 
-// recorded is one recorded answer, ready to be written: its headers are already
+// The index is laid out for a large cassette: every text it holds (the parts of the
+// match keys, the recorded header names and values, the recorded bodies) is a part of
+// one string, and everything else refers to its texts by offset and to other parts
+// of the index by number. So the index is a few large blocks of memory with no
+// pointers in them: the garbage collector neither scans them nor has to find them
+// among the small objects loading left behind, and an answer reads two of them.
+
+// ref locates a run: text[off:off+n] of the index's text, or elements off to off+n of
+// one of its slices.
+type ref struct{ off, n uint32 }
+
+// entry is every recorded interaction with one match key: the key's parts, as the
+// no-match answer shows them, and its answers, in recorded order.
+type entry struct {
+	method, path, query, auth, cred, prefer, body ref
+	isJSON                                        bool
+	answers                                       ref // in index.answers
+}
+
+// answer is one recorded answer, ready to be written: its headers are already
 // filtered (no hop-by-hop headers, no Content-Length) and never handed out as is.
-type recorded struct {
-	cassette string
-	id       int
-	line     int
-	status   int
-	header   packedHeader
-	body     []byte
+type answer struct {
+	file     uint32 // in index.files
+	status   int32
+	id, line int
+	header   ref // in index.fields: names and values alternating, names sorted
+	body     ref
+	length   ref // len(body), as the Content-Length header's value
 	duration time.Duration
 }
 
-// packedHeader is a recorded header laid out for answering many times: names and
-// values alternate in one slice, and all of them are parts of one string, so that an
-// answer reads two blocks of memory rather than a map and a string per value. It is
-// read-only; writing it into a response copies it.
-type packedHeader struct{ kv []string }
-
-// packHeader packs h, names in sorted order, each name's values in their order.
-func packHeader(h http.Header) packedHeader {
-	keys := slices.Sorted(maps.Keys(h))
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range h[k] {
-			b.WriteString(k)
-			b.WriteString(v)
-		}
-	}
-	all := b.String()
-	kv := make([]string, 0, 2*len(keys))
-	at := 0
-	for _, k := range keys {
-		for _, v := range h[k] {
-			kv = append(kv, all[at:at+len(k)], all[at+len(k):at+len(k)+len(v)])
-			at += len(k) + len(v)
-		}
-	}
-	return packedHeader{kv: kv}
-}
-
-// writeTo adds the packed header's values to dst; dst's slices are its own. The
-// values of all names share one new array (one allocation per answer, not one per
-// name), each name's slice capped at its own end so that appending to it copies.
-func (p packedHeader) writeTo(dst http.Header) {
-	n := len(p.kv) / 2
-	if n == 0 {
-		return
-	}
-	vals := make([]string, n)
-	for i := 0; i < n; {
-		k := p.kv[2*i]
-		j := i
-		for ; j < n && p.kv[2*j] == k; j++ {
-			vals[j] = p.kv[2*j+1]
-		}
-		if old := dst[k]; len(old) > 0 {
-			dst[k] = append(old, vals[i:j]...)
-		} else {
-			dst[k] = vals[i:j:j]
-		}
-		i = j
-	}
-}
-
-// entry is every recorded interaction with one match key, in recorded order, and how
-// many times the key has been asked for.
-type entry struct {
-	*probe
-	order   int
-	answers []*recorded
-	next    atomic.Int64
-}
-
-// take returns the answer for the next request with this key, as mode says, or nil
-// under RepeatStrict once every recording has answered.
-func (e *entry) take(mode Repeat) *recorded {
-	if mode == RepeatFirst {
-		return e.answers[0]
-	}
-	n := e.next.Add(1) - 1
-	size := int64(len(e.answers))
-	switch {
-	case n < size:
-	case mode == RepeatStrict:
-		return nil
-	case mode == RepeatCycle:
-		n %= size
-	default:
-		n = size - 1
-	}
-	return e.answers[n]
-}
-
 // index finds recorded interactions by the hash of their match key. It is read-only
-// once built, apart from each entry's counter, which is atomic.
+// once built, apart from the counters of repeats, which are atomic.
 //
 // byKey holds every entry under its key as recorded. A recording that holds the
 // placeholder somewhere is also in the group of recordings with the same placeholder
@@ -120,11 +61,23 @@ func (e *entry) take(mode Repeat) *recorded {
 // same places replaced first, so the placeholder matches any value for that
 // recording and for no other.
 type index struct {
-	byKey        map[[sha256.Size]byte]*entry
-	groups       map[string][]*placeholderGroup // by "METHOD path", in order of first recording
-	byMethodPath map[string][]*entry
-	byPath       map[string][]*entry
-	entries      []*entry // in recorded order
+	text    string
+	files   []string
+	entries []entry        // in recorded order: an entry's number is its order
+	next    []atomic.Int64 // by entry: how many times its key was asked for
+	answers []answer
+	fields  []ref
+	byKey   map[[sha256.Size]byte]uint32
+	// byMethodPath and byPath are the entry numbers sorted by method and path, and
+	// by path, each in recorded order within: where the no-match answer looks for the
+	// closest recordings first.
+	byMethodPath []uint32
+	byPath       []uint32
+	groups       []placeholderGroup // in order of first recording
+	// groupsOf is a (method and path, group) pair for every group holding a recording
+	// of that method and path, sorted as byMethodPath: the groups a request is looked
+	// up in.
+	groupsOf []groupOf
 	// ph is every placeholder place of every recording: what a no-match answer hides
 	// of the request it echoes. Matching never uses it.
 	ph    placeholders
@@ -135,8 +88,11 @@ type index struct {
 // the places ph names, keyed with those places replaced.
 type placeholderGroup struct {
 	ph    placeholders
-	byKey map[[sha256.Size]byte]*entry
+	byKey map[[sha256.Size]byte]uint32
 }
+
+// groupOf names a group holding a recording of the method and path of entry e.
+type groupOf struct{ e, g uint32 }
 
 // wire is a request as sent, before it is reduced to a probe.
 type wire struct {
@@ -151,26 +107,152 @@ func (w *wire) probe(ph *placeholders) *probe {
 	return newProbe(w.method, w.path, w.rawQuery, w.header, w.body, ph, w.cred)
 }
 
+// str returns the text r locates.
+func (ix *index) str(r ref) string { return ix.text[r.off : r.off+r.n] }
+
+// answersOf returns the answers of entry e.
+func (ix *index) answersOf(e int) []answer {
+	r := ix.entries[e].answers
+	return ix.answers[r.off : r.off+r.n]
+}
+
+// take returns the answer for the next request with entry e's key, as mode says, or
+// nil under RepeatStrict once every recording has answered.
+func (ix *index) take(e int, mode Repeat) *answer {
+	as := ix.answersOf(e)
+	if mode == RepeatFirst {
+		return &as[0]
+	}
+	n := ix.next[e].Add(1) - 1
+	size := int64(len(as))
+	switch {
+	case n < size:
+	case mode == RepeatStrict:
+		return nil
+	case mode == RepeatCycle:
+		n %= size
+	default:
+		n = size - 1
+	}
+	return &as[n]
+}
+
+// writeHeader adds a's recorded header values to dst, and sets Content-Length to the
+// length of a's body if length is set; dst's slices are its own. The values of all
+// names share one new array (one allocation per answer, not one per name), each
+// name's slice capped at its own end so that appending to it copies.
+func (ix *index) writeHeader(a *answer, dst http.Header, length bool) {
+	kv := ix.fields[a.header.off : a.header.off+a.header.n]
+	n := len(kv) / 2
+	if n == 0 && !length {
+		return
+	}
+	vals := make([]string, n, n+1)
+	for i := 0; i < n; {
+		k := ix.str(kv[2*i])
+		j := i
+		for ; j < n && ix.str(kv[2*j]) == k; j++ {
+			vals[j] = ix.str(kv[2*j+1])
+		}
+		if old := dst[k]; len(old) > 0 {
+			dst[k] = append(old, vals[i:j]...)
+		} else {
+			dst[k] = vals[i:j:j]
+		}
+		i = j
+	}
+	if length {
+		dst["Content-Length"] = append(vals, ix.str(a.length))[n:]
+	}
+}
+
+// probeOf returns entry e's match key as a probe, for the no-match answer.
+func (ix *index) probeOf(e int) *probe {
+	en := &ix.entries[e]
+	return &probe{
+		method: ix.str(en.method), path: ix.str(en.path), query: ix.str(en.query),
+		auth: cassette.AuthKind(ix.str(en.auth)), cred: ix.str(en.cred), prefer: ix.str(en.prefer),
+		body: []byte(ix.str(en.body)), isJSON: en.isJSON,
+	}
+}
+
+// methodPathRange returns the run of sorted (sorted as byMethodPath, num giving each
+// element's entry number) whose entries have this method and path.
+func methodPathRange[T any](ix *index, sorted []T, num func(T) uint32, method, path string) []T {
+	cmpTo := func(x T, _ struct{}) int {
+		e := &ix.entries[num(x)]
+		return cmp.Or(strings.Compare(ix.str(e.method), method), strings.Compare(ix.str(e.path), path))
+	}
+	lo, _ := slices.BinarySearchFunc(sorted, struct{}{}, cmpTo)
+	hi := lo
+	for hi < len(sorted) && cmpTo(sorted[hi], struct{}{}) == 0 {
+		hi++
+	}
+	return sorted[lo:hi]
+}
+
+// pathRange returns the entry numbers of byPath whose path is path.
+func (ix *index) pathRange(path string) []uint32 {
+	cmpTo := func(x uint32, _ struct{}) int { return strings.Compare(ix.str(ix.entries[x].path), path) }
+	lo, _ := slices.BinarySearchFunc(ix.byPath, struct{}{}, cmpTo)
+	hi := lo
+	for hi < len(ix.byPath) && cmpTo(ix.byPath[hi], struct{}{}) == 0 {
+		hi++
+	}
+	return ix.byPath[lo:hi]
+}
+
+// maxIndexText is the most text an index holds: its offsets are 32-bit.
+const maxIndexText = math.MaxUint32
+
+// maxInterned is the longest text the index keeps once however often it occurs
+// (header names and values, methods, auth kinds: the same in most recordings).
+const maxInterned = 64
+
+// builder builds an index's text and refs.
+type builder struct {
+	text     []byte
+	interned map[string]ref
+	err      error
+}
+
+func (b *builder) add(s string) ref {
+	if len(s) == 0 {
+		return ref{}
+	}
+	if len(s) <= maxInterned {
+		if r, ok := b.interned[s]; ok {
+			return r
+		}
+	}
+	if int64(len(b.text))+int64(len(s)) > maxIndexText {
+		if b.err == nil {
+			b.err = fmt.Errorf("the cassettes hold over %d bytes of requests and answers to index: replay fewer at once", int64(maxIndexText))
+		}
+		return ref{}
+	}
+	r := ref{off: uint32(len(b.text)), n: uint32(len(s))}
+	b.text = append(b.text, s...)
+	if len(s) <= maxInterned {
+		b.interned[s] = r
+	}
+	return r
+}
+
 // newIndex indexes every interaction of files, in file order then recorded order.
 func newIndex(files []*cassette.File) (*index, error) {
-	ix := &index{
-		byKey:        map[[sha256.Size]byte]*entry{},
-		groups:       map[string][]*placeholderGroup{},
-		byMethodPath: map[string][]*entry{},
-		byPath:       map[string][]*entry{},
-		ph:           placeholders{params: map[string]bool{}, paths: map[string]bool{}},
-	}
 	type parsed struct {
 		u    *url.URL
 		in   *cassette.Interaction
-		file string
+		file uint32
 	}
+	ix := &index{ph: placeholders{params: map[string]bool{}, paths: map[string]bool{}}}
 	var all []parsed
-	groups := map[string]*placeholderGroup{}
 	for _, f := range files {
 		if f == nil {
 			continue
 		}
+		ix.files = append(ix.files, f.Path)
 		for i := range f.Interactions {
 			in := &f.Interactions[i]
 			u, err := url.Parse(in.Request.URL)
@@ -183,10 +265,16 @@ func newIndex(files []*cassette.File) (*index, error) {
 			if in.Response.Code < 200 {
 				return nil, fmt.Errorf("%s:%d: interaction %d: response code %d is an interim (1xx) answer, never the final answer to a request, so it cannot be replayed: record the final answer, or remove the interaction", f.Path, in.Line, in.ID, in.Response.Code)
 			}
-			all = append(all, parsed{u, in, f.Path})
+			all = append(all, parsed{u, in, uint32(len(ix.files) - 1)})
 		}
 	}
-	for _, p := range all {
+	b := &builder{interned: map[string]ref{}}
+	ix.byKey = make(map[[sha256.Size]byte]uint32, len(all))
+	ix.entries = make([]entry, 0, len(all))
+	groups := map[string]uint32{} // by signature
+	groupsOf := map[string]bool{} // "METHOD path" and group already in groupsOf
+	entryOf := make([]uint32, len(all))
+	for k, p := range all {
 		in := p.in
 		body := []byte(in.Request.Body)
 		if dec, err := decodeBody(in.Request.Headers, body, DefaultMaxBodyBytes); err == nil {
@@ -195,33 +283,78 @@ func newIndex(files []*cassette.File) (*index, error) {
 		w := &wire{method: in.Request.Method, path: p.u.EscapedPath(), rawQuery: p.u.RawQuery, header: in.Request.Headers, body: body}
 		w.cred = credential.Recorded(in.Request.Headers)
 		pr := w.probe(nil)
-		e := ix.byKey[pr.key]
-		if e == nil {
-			e = &entry{probe: pr, order: len(ix.entries)}
+		e, ok := ix.byKey[pr.key]
+		if !ok {
+			e = uint32(len(ix.entries))
 			ix.byKey[pr.key] = e
-			ix.entries = append(ix.entries, e)
-			mp := pr.method + " " + pr.path
-			ix.byMethodPath[mp] = append(ix.byMethodPath[mp], e)
-			ix.byPath[pr.path] = append(ix.byPath[pr.path], e)
+			ix.entries = append(ix.entries, entry{
+				method: b.add(pr.method), path: b.add(pr.path), query: b.add(pr.query), auth: b.add(string(pr.auth)),
+				cred: b.add(pr.cred), prefer: b.add(pr.prefer), body: b.add(string(pr.body)), isJSON: pr.isJSON,
+			})
 			if own := placeholdersOf(p.u, w.body); !own.empty() {
 				ix.ph.add(own)
-				sig := mp + "\x00" + own.signature()
-				g := groups[sig]
-				if g == nil {
-					g = &placeholderGroup{ph: own, byKey: map[[sha256.Size]byte]*entry{}}
+				sig := own.signature()
+				g, ok := groups[sig]
+				if !ok {
+					g = uint32(len(ix.groups))
 					groups[sig] = g
-					ix.groups[mp] = append(ix.groups[mp], g)
+					ix.groups = append(ix.groups, placeholderGroup{ph: own, byKey: map[[sha256.Size]byte]uint32{}})
 				}
-				k := w.probe(&g.ph).key
-				if _, dup := g.byKey[k]; !dup {
-					g.byKey[k] = e
+				if mp := pr.method + " " + pr.path + "\x00" + sig; !groupsOf[mp] {
+					groupsOf[mp] = true
+					ix.groupsOf = append(ix.groupsOf, groupOf{e: e, g: g})
+				}
+				gr := &ix.groups[g]
+				if k := w.probe(&gr.ph).key; !hasKey(gr.byKey, k) {
+					gr.byKey[k] = e
 				}
 			}
 		}
-		e.answers = append(e.answers, newRecorded(p.file, in))
-		ix.count++
+		entryOf[k] = e
+		ix.entries[e].answers.n++
 	}
+	// Each entry's answers side by side, in recorded order.
+	var off uint32
+	for i := range ix.entries {
+		a := &ix.entries[i].answers
+		a.off, off, a.n = off, off+a.n, 0
+	}
+	ix.answers = make([]answer, len(all))
+	for k, p := range all {
+		a := &ix.entries[entryOf[k]].answers
+		ix.answers[a.off+a.n] = ix.newAnswer(b, p.file, p.in)
+		a.n++
+	}
+	if b.err != nil {
+		return nil, b.err
+	}
+	ix.text = string(b.text)
+	ix.entries = slices.Clone(ix.entries)
+	ix.fields = slices.Clone(ix.fields)
+	ix.next = make([]atomic.Int64, len(ix.entries))
+	ix.count = len(all)
+	ix.byMethodPath = make([]uint32, len(ix.entries))
+	for i := range ix.byMethodPath {
+		ix.byMethodPath[i] = uint32(i)
+	}
+	ix.byPath = slices.Clone(ix.byMethodPath)
+	slices.SortStableFunc(ix.byMethodPath, func(x, y uint32) int { return ix.compareMethodPath(x, y) })
+	slices.SortStableFunc(ix.byPath, func(x, y uint32) int {
+		return strings.Compare(ix.str(ix.entries[x].path), ix.str(ix.entries[y].path))
+	})
+	slices.SortStableFunc(ix.groupsOf, func(x, y groupOf) int { return ix.compareMethodPath(x.e, y.e) })
 	return ix, nil
+}
+
+func hasKey(m map[[sha256.Size]byte]uint32, k [sha256.Size]byte) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// compareMethodPath orders entries x and y by method, then path.
+func (ix *index) compareMethodPath(x, y uint32) int {
+	a, b := &ix.entries[x], &ix.entries[y]
+	return cmp.Or(strings.Compare(ix.str(a.method), ix.str(b.method)), strings.Compare(ix.str(a.path), ix.str(b.path)))
 }
 
 // placeholdersOf returns the places where one recorded request holds the placeholder.
@@ -241,14 +374,14 @@ func placeholdersOf(u *url.URL, body []byte) placeholders {
 	return ph
 }
 
-// lookup finds the entry for a request: the one recorded exactly as p (the request
-// reduced with no placeholder), else the earliest recorded one that holds w with its
-// own placeholder places replaced (only recordings of p's method and path are
-// tried); or nil. A request with a named credential that nothing recorded under its
-// name matches the recordings of an unnamed credential of its kind, as a request
-// with an unnamed credential does.
-func (ix *index) lookup(p *probe, w *wire) *entry {
-	if e := ix.find(p, w); e != nil || w.cred == "" {
+// lookup returns the number of the entry for a request: the one recorded exactly as
+// p (the request reduced with no placeholder), else the earliest recorded one that
+// holds w with its own placeholder places replaced (only groups holding recordings
+// of p's method and path are tried); or -1. A request with a named credential that
+// nothing recorded under its name matches the recordings of an unnamed credential of
+// its kind, as a request with an unnamed credential does.
+func (ix *index) lookup(p *probe, w *wire) int {
+	if e := ix.find(p, w); e >= 0 || w.cred == "" {
 		return e
 	}
 	unnamed := *w
@@ -256,14 +389,15 @@ func (ix *index) lookup(p *probe, w *wire) *entry {
 	return ix.find(unnamed.probe(nil), &unnamed)
 }
 
-func (ix *index) find(p *probe, w *wire) *entry {
-	if e := ix.byKey[p.key]; e != nil {
-		return e
+func (ix *index) find(p *probe, w *wire) int {
+	if e, ok := ix.byKey[p.key]; ok {
+		return int(e)
 	}
-	var found *entry
-	for _, g := range ix.groups[p.method+" "+p.path] {
-		if e := g.byKey[w.probe(&g.ph).key]; e != nil && (found == nil || e.order < found.order) {
-			found = e
+	found := -1
+	for _, g := range methodPathRange(ix, ix.groupsOf, func(g groupOf) uint32 { return g.e }, p.method, p.path) {
+		gr := &ix.groups[g.g]
+		if e, ok := gr.byKey[w.probe(&gr.ph).key]; ok && (found < 0 || int(e) < found) {
+			found = int(e)
 		}
 	}
 	return found
@@ -271,28 +405,33 @@ func (ix *index) find(p *probe, w *wire) *entry {
 
 // reset rewinds every entry to its first recorded answer.
 func (ix *index) reset() {
-	for _, e := range ix.entries {
-		e.next.Store(0)
+	for i := range ix.next {
+		ix.next[i].Store(0)
 	}
 }
 
-// newRecorded prepares a recorded response for writing.
-func newRecorded(file string, in *cassette.Interaction) *recorded {
+// newAnswer prepares a recorded response for writing.
+func (ix *index) newAnswer(b *builder, file uint32, in *cassette.Interaction) answer {
 	drop := hopbyhop.Of(in.Response.Headers)
 	drop["Content-Length"] = true
-	h := make(http.Header, len(in.Response.Headers))
-	for k, v := range in.Response.Headers {
-		if !drop[textproto.CanonicalMIMEHeaderKey(k)] {
-			h[k] = v
+	start := len(ix.fields)
+	for _, k := range slices.Sorted(maps.Keys(in.Response.Headers)) {
+		if drop[textproto.CanonicalMIMEHeaderKey(k)] {
+			continue
+		}
+		name := b.add(k)
+		for _, v := range in.Response.Headers[k] {
+			ix.fields = append(ix.fields, name, b.add(v))
 		}
 	}
-	return &recorded{
-		cassette: file,
+	return answer{
+		file:     file,
+		status:   int32(in.Response.Code),
 		id:       in.ID,
 		line:     in.Line,
-		status:   in.Response.Code,
-		header:   packHeader(h),
-		body:     []byte(in.Response.Body),
+		header:   ref{off: uint32(start), n: uint32(len(ix.fields) - start)},
+		body:     b.add(in.Response.Body),
+		length:   b.add(strconv.Itoa(len(in.Response.Body))),
 		duration: in.Response.Duration,
 	}
 }

@@ -77,14 +77,20 @@ func (p *placeholders) signature() string {
 // "?"); ph, if not nil, names the values to replace by the placeholder first; cred is
 // the name of the request's credential, "" when unnamed.
 func newProbe(method, path, rawQuery string, h http.Header, body []byte, ph *placeholders, cred string) *probe {
+	p := new(probe)
+	p.reduce(method, path, rawQuery, h, body, ph, cred)
+	return p
+}
+
+// reduce sets p to the request's match key, as newProbe returns it.
+func (p *probe) reduce(method, path, rawQuery string, h http.Header, body []byte, ph *placeholders, cred string) {
 	if path == "" {
 		path = "/"
 	}
-	p := &probe{method: method, path: path, auth: cassette.AuthKindOf(h), cred: cred, prefer: preferOf(h)}
+	*p = probe{method: method, path: path, auth: cassette.AuthKindOf(h), cred: cred, prefer: preferOf(h)}
 	p.query = canonicalQuery(rawQuery, ph)
 	p.body, p.isJSON = canonicalBody(body, ph)
 	p.key = p.hash()
-	return p
 }
 
 // preferOf returns the Prefer header (RFC 7240) as matching compares it: its values
@@ -102,21 +108,27 @@ func preferOf(h http.Header) string {
 	return strings.Join(parts, ", ")
 }
 
+// hashInline is the most key material hash reads from the stack; more is copied
+// to the heap first.
+const hashInline = 1024
+
 func (p *probe) hash() [sha256.Size]byte {
-	hs := sha256.New()
+	var buf [hashInline]byte
+	b := buf[:0]
+	if n := len(p.method) + len(p.path) + len(p.query) + len(p.auth) + len(p.cred) + len(p.prefer) + 7 + len(p.body); n > hashInline {
+		b = make([]byte, 0, n)
+	}
 	for _, s := range []string{p.method, p.path, p.query, string(p.auth), p.cred, p.prefer} {
-		hs.Write([]byte(s))
-		hs.Write([]byte{0})
+		b = append(b, s...)
+		b = append(b, 0)
 	}
 	if p.isJSON {
-		hs.Write([]byte{'J'})
+		b = append(b, 'J')
 	} else {
-		hs.Write([]byte{'R'})
+		b = append(b, 'R')
 	}
-	hs.Write(p.body)
-	var k [sha256.Size]byte
-	hs.Sum(k[:0])
-	return k
+	b = append(b, p.body...)
+	return sha256.Sum256(b)
 }
 
 // canonicalQuery sorts a query's parameters (by name, then value) and escapes each the
@@ -163,7 +175,17 @@ func canonicalQuery(raw string, ph *placeholders) string {
 // replaced first.
 func canonicalBody(body []byte, ph *placeholders) ([]byte, bool) {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
+	if len(trimmed) == 0 || !utf8.Valid(trimmed) {
+		return body, false
+	}
+	if ph == nil || (!ph.inside && len(ph.paths) == 0) {
+		// canonicalJSON refuses what json.Valid refuses: one pass over the body.
+		if canon, ok := canonicalJSON(trimmed); ok {
+			return canon, true
+		}
+		return body, false
+	}
+	if !json.Valid(trimmed) {
 		return body, false
 	}
 	if ph != nil && ph.inside {

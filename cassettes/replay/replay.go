@@ -26,6 +26,7 @@ package replay
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,17 +206,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = []byte(rep.Replace(string(body)))
 	}
 	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
-	p := wr.probe(nil)
+	var key probe
+	p := &key
+	p.reduce(wr.method, wr.path, wr.rawQuery, wr.header, wr.body, nil, wr.cred)
 	e := h.ix.lookup(p, wr)
-	if e == nil {
+	if e < 0 {
 		h.noMatch(w, r, p, body, "")
 		return
 	}
-	a := e.take(h.opts.Repeat)
+	a := h.ix.take(e, h.opts.Repeat)
 	if a == nil {
-		first := e.answers[0]
+		as := h.ix.answersOf(e)
 		h.noMatch(w, r, p, body, fmt.Sprintf("the request was replayed past its %d recording(s) (%s id %d, line %d, and those identical to it) and --repeat is strict",
-			len(e.answers), first.cassette, first.id, first.line))
+			len(as), h.ix.files[as[0].file], as[0].id, as[0].line))
 		return
 	}
 	if h.opts.Latency == LatencyRecorded && a.duration > 0 {
@@ -227,15 +230,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeRecorded(w, r, a)
+	h.ix.writeRecorded(w, r, a)
 	// The answer goes out before its log line is written: the line is written under
 	// the logger's lock, which every concurrent request takes, and so must not hold
 	// any answer back.
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
-	h.log.Info("replay", "method", r.Method, "path", p.path, "status", a.status,
-		"cassette", a.cassette, "id", a.id)
+	// The record is made here rather than by Logger.Info, which looks up its caller
+	// (runtime.Callers) for every line, a few percent of a replayed request under
+	// load; the line names no source.
+	ctx := context.Background()
+	if lh := h.log.Handler(); lh.Enabled(ctx, slog.LevelInfo) {
+		rec := slog.NewRecord(time.Now(), slog.LevelInfo, "replay", 0)
+		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", p.path), slog.Int("status", int(a.status)),
+			slog.String("cassette", h.ix.files[a.file]), slog.Int("id", a.id))
+		_ = lh.Handle(ctx, rec)
+	}
 }
 
 func (h *Handler) ph() *placeholders {
@@ -271,21 +282,19 @@ func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
 // writeRecorded writes a recorded answer: status, headers and body as recorded, with
 // Content-Length recomputed. Headers the recording lacks (Date, Content-Type) are not
 // added.
-func writeRecorded(w http.ResponseWriter, r *http.Request, a *recorded) {
+func (ix *index) writeRecorded(w http.ResponseWriter, r *http.Request, a *answer) {
 	hdr := w.Header()
-	a.header.writeTo(hdr)
+	status := int(a.status)
+	allowed := bodyAllowed(status)
+	ix.writeHeader(a, hdr, allowed)
 	for _, k := range []string{"Date", "Content-Type"} {
 		if _, ok := hdr[k]; !ok {
 			hdr[k] = nil // suppress what net/http would add
 		}
 	}
-	allowed := bodyAllowed(a.status)
-	if allowed {
-		hdr["Content-Length"] = []string{strconv.Itoa(len(a.body))}
-	}
-	w.WriteHeader(a.status)
+	w.WriteHeader(status)
 	if allowed && r.Method != http.MethodHead {
-		_, _ = w.Write(a.body)
+		_, _ = io.WriteString(w, ix.str(a.body))
 	}
 }
 
@@ -368,10 +377,11 @@ func (h *Handler) noMatch(w http.ResponseWriter, r *http.Request, p *probe, body
 			shown.body, shown.isJSON = canonicalBody([]byte(redactBody(pol, p.body, "", h.ph())), nil)
 		}
 		for _, c := range h.ix.closest(p, shown) {
-			first := c.e.answers[0]
+			first := h.ix.answersOf(c.e)[0]
+			en := &h.ix.entries[c.e]
 			rep.Closest = append(rep.Closest, Closest{
-				Cassette: first.cassette, ID: first.id, Line: first.line,
-				Method: c.e.method, Path: pol.URL(c.e.path), Differences: redactDifferences(pol, c.diffs),
+				Cassette: h.ix.files[first.file], ID: first.id, Line: first.line,
+				Method: h.ix.str(en.method), Path: pol.URL(h.ix.str(en.path)), Differences: redactDifferences(pol, c.diffs),
 			})
 		}
 		reason = noMatchReason(rep.Closest)

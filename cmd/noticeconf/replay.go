@@ -86,11 +86,16 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			nfiles := len(files)
 			debug.FreeOSMemory()
 			// Then serve under a memory limit a little above the live heap
-			// (replayMemoryLimit); the limit in force before is back on return.
+			// (replayMemoryLimit), collecting as the heap nears it (collectAtLimit);
+			// the settings in force before are back on return.
 			prev := debug.SetMemoryLimit(-1)
 			inUse, live := runtimeMemory()
-			debug.SetMemoryLimit(replayMemoryLimit(prev, inUse, live))
+			limit := replayMemoryLimit(prev, inUse, live)
+			debug.SetMemoryLimit(limit)
 			defer debug.SetMemoryLimit(prev)
+			if collectAtLimit(prev, limit, os.Getenv("GOGC")) {
+				defer debug.SetGCPercent(debug.SetGCPercent(-1))
+			}
 			return served(e, serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "replaying %d interaction(s) from %d cassette(s); unmatched requests get %d with %s: %s\n",
@@ -116,15 +121,17 @@ const replayHeadroom = 64 << 20
 // replayMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit) the
 // replay server runs under once the cassettes are loaded, given the limit in force
 // (math.MaxInt64 when none is), the bytes the runtime holds from the OS once the
-// garbage of loading is given back (inUse: the index, and the pages its objects
-// share with freed ones) and the bytes of heap live: inUse plus a quarter of the live
-// heap, and at least replayHeadroom more, so that the limit is never below what the
-// process already holds (which would make the collector run without pause). The garbage collector's
+// garbage of loading is given back (inUse: about the index, a few large blocks) and
+// the bytes of heap live: inUse plus a quarter of the live heap, and at least
+// replayHeadroom more, so that the limit is never below what the process already
+// holds (which would make the collector run without pause). The garbage collector's
 // default (GOGC=100) lets the heap grow to twice the live heap between collections,
-// which for a large cassette is twice its index resident for nothing; under the limit
-// it collects sooner instead, and gives freed memory back to the OS. A small cassette
-// stays under the limit and is collected as by default. A limit already set (the
-// GOMEMLIMIT environment variable) is kept.
+// which for a cassette of large bodies is twice its index resident for nothing; under
+// the limit it collects sooner instead, and gives freed memory back to the OS. That
+// costs little: the index holds no pointers, so a collection does not scan it, and
+// its cost does not grow with the cassettes. A limit already set (the GOMEMLIMIT
+// environment variable) is kept. See collectAtLimit for when collections wait for
+// the limit.
 func replayMemoryLimit(current int64, inUse, live uint64) int64 {
 	if current != math.MaxInt64 {
 		return current
@@ -134,6 +141,18 @@ func replayMemoryLimit(current int64, inUse, live uint64) int64 {
 		return current
 	}
 	return int64(inUse + headroom)
+}
+
+// collectAtLimit reports whether the replay server, given the memory limit in force
+// before (prev) and its own (limit), collects garbage only as the heap nears its
+// limit (GOGC off) rather than whenever the heap doubles: so that a small cassette,
+// whose live heap is a few MB, is not collected dozens of times a second under load
+// (each collection stopping the world; a tenth of the server's CPU time in gctrace
+// at 1k interactions and 32 connections), but once per replayHeadroom of answers.
+// Not when the server keeps a limit set before it (GOMEMLIMIT) or GOGC is set: what
+// the user chose stands.
+func collectAtLimit(prev, limit int64, gogc string) bool {
+	return limit != prev && limit != math.MaxInt64 && gogc == ""
 }
 
 // runtimeMemory returns the bytes the runtime holds from the OS (all it mapped but

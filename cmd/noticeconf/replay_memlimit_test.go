@@ -25,3 +25,21 @@ func TestReplayMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectAtLimit(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		prev, limit int64
+		gogc        string
+		want        bool
+	}{
+		{"the server's own limit collects at the limit", math.MaxInt64, 200 << 20, "", true},
+		{"a limit already set (GOMEMLIMIT) keeps GOGC", 3 << 30, 3 << 30, "", false},
+		{"GOGC set keeps GOGC", math.MaxInt64, 200 << 20, "100", false},
+		{"no limit at all keeps GOGC", math.MaxInt64, math.MaxInt64, "", false},
+	} {
+		if got := collectAtLimit(c.prev, c.limit, c.gogc); got != c.want {
+			t.Errorf("%s: collectAtLimit(%d, %d, %q) = %v, want %v", c.name, c.prev, c.limit, c.gogc, got, c.want)
+		}
+	}
+}
