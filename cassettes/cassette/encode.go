@@ -35,7 +35,8 @@ func encodeItem(i *vcr.Interaction) ([]byte, error) {
 // encode returns the record of i, its ID taken as 0, in a new slice.
 func (e *encoder) encode(i *vcr.Interaction) ([]byte, error) {
 	e.nodes, e.content = e.nodes[:0], e.content[:0]
-	// The tree's nodes live in e.nodes: it must not move while they are handed out.
+	// The tree's nodes and Content slices are cut from e.nodes and e.content, sized
+	// here for the whole tree so that each is allocated at most once.
 	if need := nodeCount(i); cap(e.nodes) < need {
 		e.nodes = make([]yaml.Node, 0, need)
 	}
