@@ -39,12 +39,14 @@ func sample() *vcr.Interaction {
 
 // hostileStrings are values that YAML writers get wrong. gopkg.in/yaml.v3's Marshal
 // loses the first four (it writes them as literal blocks that read back without their
-// leading line breaks: "\n" becomes ""); the literal block of a string whose first
-// line starts with a tab is refused by yaml.v3's reader; the rest take every other
-// path of the encoder: quoting, escapes, !!binary, folding of long lines.
+// leading line breaks: "\n" becomes ""), and go.yaml.in/yaml/v3 writes the indentation
+// indicator of such a block wrong in a list; the literal block of a string whose first
+// line starts with a tab, or with another YAML line break, yaml.v3's reader refuses or
+// misreads; the rest take every other path of the encoder: quoting, escapes, !!binary,
+// long lines.
 var hostileStrings = []string{
 	"\n", "\n\n", "\na", "\n a\n",
-	"\ta\nb", "\t\n",
+	"\ta\nb", "\t\n", "\u2028\na", "\u0085\n", "\r\na",
 	"", " ", "  ", " a", "a ", "a  \nb  \n", "a\n\n\n", "a\n \n", "\t", "a\tb",
 	"\r", "a\r\nb\r\n", "a\rb", "\x00", "a\x00b\x01\x1b[0m\x7f", "\u0085", "a\u2028b\u2029", "\ufeffa",
 	"\xff", "a\xc3", "\xed\xa0\x80", "é\xff中文",
