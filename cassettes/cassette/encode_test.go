@@ -258,14 +258,27 @@ func TestWriterRoundTripsGeneratedInteractions(t *testing.T) {
 
 // BenchmarkEncodeInteraction measures encoding one typical interaction of the update
 // endpoint, as Writer.Append does before its write.
+// BenchmarkEncodeInteraction encodes one update interaction as the recording proxy
+// writes it, by the library path and by encodeFast: the figures behind keeping
+// encodeFast on the recording path.
 func BenchmarkEncodeInteraction(b *testing.B) {
 	i := sample()
 	i.Request.Headers.Set("Authorization", "SDK-HMAC-SHA256 Access=REDACTED, SignedHeaders=content-type;host;x-sdk-date, Signature=REDACTED")
-	var e encoder
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.encode(i); err != nil {
-			b.Fatal(err)
+	b.Run("path=library", func(b *testing.B) {
+		var e encoder
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := e.encode(i); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("path=fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := encodeFast(i); !ok {
+				b.Fatal("the update interaction must take the fast path")
+			}
+		}
+	})
 }

@@ -425,12 +425,7 @@ func (w *Writer) Len() int {
 // once in the background; a failed background fsync fails the next Appends and Close).
 // The caller must not change i during the call.
 func (w *Writer) Append(i *vcr.Interaction) (int, error) {
-	e, _ := w.encoders.Get().(*encoder)
-	if e == nil {
-		e = new(encoder)
-	}
-	item, err := e.encode(i)
-	w.encoders.Put(e)
+	item, err := w.encode(i)
 	if err != nil {
 		return 0, fmt.Errorf("cassette %s: encode interaction: %w", w.path, err)
 	}
@@ -600,6 +595,20 @@ var idLine = []byte("- id: 0\n")
 // lastLine starts the last line of an encoded item: go-vcr's Response.Duration is the
 // last field of an Interaction.
 var lastLine = []byte("    duration: ")
+
+// encode returns the record of i (its ID taken as 0): encodeFast's when it takes i,
+// else the library's, through an encoder of the Writer's pool.
+func (w *Writer) encode(i *vcr.Interaction) ([]byte, error) {
+	if out, ok := encodeFast(i); ok {
+		return out, nil
+	}
+	e, _ := w.encoders.Get().(*encoder)
+	if e == nil {
+		e = new(encoder)
+	}
+	defer w.encoders.Put(e)
+	return e.encode(i)
+}
 
 // assemble returns the bytes of one write of batch: each item with its own id, in
 // order, in the Writer's kept buffer when it is big enough.
