@@ -13,7 +13,7 @@ THIRDPARTY_TEST    = NOTICECONF_THIRDPARTY_REPORTS=$(abspath $(THIRDPARTY_REPORT
 # Fuzz targets, as package:Target or package:Target:time; `make fuzz` runs each for its
 # time, FUZZTIME if none. The leak test sends each input through every output (about
 # 50 ms an input) and gathers its baseline over its placements first: FUZZTIME_LEAK.
-FUZZ_TARGETS  = ./fixtures/mock:FuzzMockUpdate ./cassettes/cassette:FuzzParse ./cassettes/cassette:FuzzEncodeItem \
+FUZZ_TARGETS  = ./fixtures/mock:FuzzMockUpdate ./cassettes/cassette:FuzzParse ./cassettes/cassette:FuzzEncodeFast \
                 ./cassettes/replay:FuzzCanonicalJSON ./cassettes/replay:FuzzReplayMatch ./internal/redact:FuzzRedact \
                 ./internal/leaktest:FuzzNoOutputHoldsASecret:$(FUZZTIME_LEAK)
 FUZZTIME     ?= 5s

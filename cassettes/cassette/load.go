@@ -13,8 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	yaml "go.yaml.in/yaml/v3"
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
-	"gopkg.in/yaml.v3"
 )
 
 // File is one loaded cassette: go-vcr v3's interactions, in file order, each with the
@@ -360,7 +360,8 @@ func tornTail(data []byte) (keep int, torn bool) {
 }
 
 // parseWhole decodes data: record by record when it is a Writer's file, through the
-// fast path when it can, and through yaml.v3 otherwise (which gives every error).
+// fast path when it can, and through go.yaml.in/yaml/v3 otherwise (which gives every
+// error).
 func parseWhole(path string, data []byte) (*File, error) {
 	if f, ok := parseRecords(path, data); ok {
 		return f, nil
@@ -418,7 +419,7 @@ func parseFastFile(path string, data []byte) (*File, bool) {
 	return f, true
 }
 
-// parseSlow decodes data through yaml.v3's parser.
+// parseSlow decodes data through go.yaml.in/yaml/v3's parser.
 func parseSlow(path string, data []byte) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node

@@ -7,17 +7,20 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // This file is the loader's fast path: a line-based parser for the block-style YAML
 // that go-vcr v3 (through yaml.v3's encoder) and the recording proxy write. It builds
-// the same yaml.Node tree yaml.v3 would for that subset, several times faster. On
-// anything outside the subset (flow collections other than [] and {}, anchors, tags,
-// multi-line flow scalars, folded scalars, comments inside values, tabs in indentation,
-// CR, NEL, LS or PS line ends, a second document) it gives up, and Parse uses yaml.v3 instead; Parse
-// also reruns yaml.v3 whenever the fast tree does not decode, so every error message
-// and line number comes from one place.
+// the same yaml.Node tree the library (go.yaml.in/yaml/v3, yaml.v3's maintained fork,
+// the same parser) would for that subset, several times faster. On anything outside
+// the subset (flow collections other than [] and {}, anchors, tags, multi-line flow
+// scalars, folded scalars, comments inside values, tabs in indentation, CR, NEL, LS or
+// PS line ends, a second document) it gives up, and Parse uses the library instead;
+// Parse also reruns the library whenever the fast tree does not decode, so every error
+// message and line number comes from one place. It is kept because the library alone
+// loads no faster than go-vcr's cassette.Load (the same parser), and loading must be
+// at least twice as fast; FuzzParse holds it to the library's reading.
 
 // fastLine is one line of the input.
 type fastLine struct {

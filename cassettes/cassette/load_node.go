@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // decoder walks a parsed cassette's node tree into go-vcr's types by hand: no
@@ -433,7 +433,10 @@ func (d *decoder) values(n *yaml.Node, field string, canonical bool) map[string]
 		return nil
 	}
 	out := make(map[string][]string, len(n.Content)/2)
-	d.pairs(n, field, func(key string, _, v *yaml.Node) {
+	d.pairs(n, field, func(key string, k, v *yaml.Node) {
+		if k.ShortTag() == "!!binary" {
+			key = d.str(k, field) // a name that is not valid UTF-8
+		}
 		vals := d.strList(v, field+"."+key)
 		if canonical {
 			key = textproto.CanonicalMIMEHeaderKey(key)

@@ -8,15 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
-	"gopkg.in/yaml.v3"
 )
 
 // WriteMode is how OpenWriter treats a cassette file that already exists.
@@ -75,6 +71,8 @@ type Writer struct {
 	closed   bool
 	syncs    int
 	idle     *sync.Cond // signalled when flushing turns false
+	// encoders are kept for Append to encode interactions with, outside the lock.
+	encoders sync.Pool
 	// out is the buffer a batch is assembled in for its one write, kept from batch
 	// to batch (unless it grew past maxKeptBuffer). Only the flushing goroutine uses it.
 	out []byte
@@ -123,7 +121,7 @@ type Sink interface {
 const DefaultMaxSyncLag = 100 * time.Millisecond
 
 // pendingItem is one encoded interaction waiting for its write and fsync: item is
-// its encoding with the id line of id 0 (see encodeItem), id the id it is written
+// its encoding with the id line of id 0 (see encoder), id the id it is written
 // with.
 type pendingItem struct {
 	item []byte
@@ -427,7 +425,7 @@ func (w *Writer) Len() int {
 // once in the background; a failed background fsync fails the next Appends and Close).
 // The caller must not change i during the call.
 func (w *Writer) Append(i *vcr.Interaction) (int, error) {
-	item, err := encodeItem(i)
+	item, err := w.encode(i)
 	if err != nil {
 		return 0, fmt.Errorf("cassette %s: encode interaction: %w", w.path, err)
 	}
@@ -598,106 +596,18 @@ var idLine = []byte("- id: 0\n")
 // last field of an Interaction.
 var lastLine = []byte("    duration: ")
 
-// encodeItem encodes i as a one-item YAML sequence whose first line is "- id: 0",
-// as yaml.v3 does, through encodeFast when it can.
-func encodeItem(i *vcr.Interaction) ([]byte, error) {
+// encode returns the record of i (its ID taken as 0): encodeFast's when it takes i,
+// else the library's, through an encoder of the Writer's pool.
+func (w *Writer) encode(i *vcr.Interaction) ([]byte, error) {
 	if out, ok := encodeFast(i); ok {
 		return out, nil
 	}
-	return encodeYAML(i)
-}
-
-// encodeYAML is encodeItem through yaml.v3. yaml.v3 writes a few strings in a form it
-// does not read back as written (a body that is only line breaks becomes ""), so the
-// encoding is checked by reading it back and, where it differs, redone with every
-// multi-line or space-edged string double-quoted.
-func encodeYAML(i *vcr.Interaction) ([]byte, error) {
-	c := *i
-	c.ID = 0
-	out, err := yaml.Marshal([]*vcr.Interaction{&c})
-	if err != nil {
-		return nil, err
+	e, _ := w.encoders.Get().(*encoder)
+	if e == nil {
+		e = new(encoder)
 	}
-	if !readsBack(out, &c) {
-		if out, err = encodeQuoted(&c); err != nil {
-			return nil, err
-		}
-		if !readsBack(out, &c) {
-			return nil, fmt.Errorf("interaction %d: no YAML encoding reads back as written", i.ID)
-		}
-	}
-	if !bytes.HasPrefix(out, idLine) || !complete(out) {
-		return nil, fmt.Errorf("unexpected encoding of an interaction: %.20q", out)
-	}
-	return out, nil
-}
-
-// readsBack reports whether an encoded item decodes to the values of c: the two encode
-// to the same bytes in yaml.v3's own style, so nothing was lost on the way.
-func readsBack(out []byte, c *vcr.Interaction) bool {
-	var back []*vcr.Interaction
-	if err := yaml.Unmarshal(out, &back); err != nil || len(back) != 1 {
-		return false
-	}
-	got, err := yaml.Marshal(back)
-	if err != nil {
-		return false
-	}
-	want, err := yaml.Marshal([]*vcr.Interaction{c})
-	return err == nil && bytes.Equal(got, want)
-}
-
-// encodeQuoted encodes c with every string that holds a line break, or starts or
-// ends with a space, as a double-quoted scalar, which yaml.v3 reads back exactly.
-// yaml.v3 loses such a string already on its way into a yaml.Node, so each one is
-// swapped for a plain token first and put back, quoted, in the node tree.
-func encodeQuoted(c *vcr.Interaction) ([]byte, error) {
-	cp := *c
-	originals := map[string]string{}
-	swap := func(v *string) {
-		if utf8.ValidString(*v) && (strings.ContainsAny(*v, "\n\r") || strings.TrimSpace(*v) != *v) {
-			token := "noticeconf-quoted-" + strconv.Itoa(len(originals))
-			originals[token] = *v
-			*v = token
-		}
-	}
-	swapValues := func(m map[string][]string) map[string][]string {
-		if m == nil {
-			return nil
-		}
-		out := make(map[string][]string, len(m))
-		for k, vs := range m {
-			vs = slices.Clone(vs)
-			for n := range vs {
-				swap(&vs[n])
-			}
-			out[k] = vs
-		}
-		return out
-	}
-	swap(&cp.Request.Body)
-	swap(&cp.Response.Body)
-	cp.Request.Headers = swapValues(cp.Request.Headers)
-	cp.Request.Trailer = swapValues(cp.Request.Trailer)
-	cp.Request.Form = swapValues(cp.Request.Form)
-	cp.Response.Headers = swapValues(cp.Response.Headers)
-	cp.Response.Trailer = swapValues(cp.Response.Trailer)
-
-	var n yaml.Node
-	if err := n.Encode([]*vcr.Interaction{&cp}); err != nil {
-		return nil, err
-	}
-	var walk func(*yaml.Node)
-	walk = func(n *yaml.Node) {
-		if v, ok := originals[n.Value]; ok && n.Kind == yaml.ScalarNode {
-			n.Value, n.Style, n.Tag = v, yaml.DoubleQuotedStyle, "!!str"
-		}
-		for _, k := range n.Content {
-			walk(k)
-		}
-	}
-	walk(&n)
-	return yaml.Marshal(&n)
+	defer w.encoders.Put(e)
+	return e.encode(i)
 }
 
 // assemble returns the bytes of one write of batch: each item with its own id, in
