@@ -24,9 +24,22 @@ import (
 // about ten times its time and allocations, which the recording targets of
 // docs/benchmarks.md and docs/benchmarks-http.md cannot afford.
 func encodeFast(i *vcr.Interaction) ([]byte, bool) {
-	e := fastEncoder{buf: make([]byte, 0, encodedSize(i)), ok: true}
+	var e fastEncoder
+	return e.encode(i, nil)
+}
+
+// encode is encodeFast with e's scratch, kept from one call to the next, appending
+// to buf[:0] when it has room for the encoding (else to a new slice).
+func (e *fastEncoder) encode(i *vcr.Interaction, buf []byte) ([]byte, bool) {
+	if size := encodedSize(i); cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
+	e.buf, e.ok, e.slow = buf[:0], true, 0
 	e.interaction(i)
-	return e.buf, e.ok
+	out := e.buf
+	e.buf = nil
+	clear(e.names[:cap(e.names)]) // let the strings of i go
+	return out, e.ok
 }
 
 // encodedSize estimates the bytes of i's encoding, so that the encoder's buffer is
@@ -53,6 +66,10 @@ type fastEncoder struct {
 	ok  bool
 	// slow counts the values rendered by yaml.v3 alone.
 	slow int
+	// names, order and runes are header's scratch for sorting keys.
+	names []string
+	order []sortKey
+	runes []rune
 }
 
 func (e *fastEncoder) interaction(i *vcr.Interaction) {
@@ -93,10 +110,15 @@ func (e *fastEncoder) raw(s string) {
 	e.buf = append(e.buf, s...)
 }
 
+// spaces is the widest indentation the encoder writes, and more.
+const spaces = "                                "
+
 func (e *fastEncoder) indent(n int) {
-	for range n {
-		e.buf = append(e.buf, ' ')
+	for n > len(spaces) {
+		e.buf = append(e.buf, spaces...)
+		n -= len(spaces)
 	}
+	e.buf = append(e.buf, spaces[:n]...)
 }
 
 // key writes "name: " at column col; name is one of go-vcr's field names or a
@@ -158,16 +180,35 @@ func (e *fastEncoder) header(col int, name string, h http.Header) {
 	e.indent(col)
 	e.raw(name)
 	e.raw(":\n")
-	keys := make([]string, 0, len(h))
+	// Each key is turned into runes once, for all the comparisons of the sort, in
+	// the encoder's scratch slices (kept from one header field to the next); the
+	// sort moves pointer-free entries only.
+	n := 0
+	for k := range h {
+		n += len(k)
+	}
+	if cap(e.runes) < n {
+		e.runes = make([]rune, 0, n+128)
+	}
+	names, order, rs := e.names[:0], e.order[:0], e.runes[:0]
 	for k := range h {
 		if !plainKey(k) {
 			e.ok = false
 			return
 		}
-		keys = append(keys, k)
+		start := len(rs)
+		for n := 0; n < len(k); n++ {
+			rs = append(rs, rune(k[n])) // plainKey: ASCII
+		}
+		order = append(order, sortKey{name: len(names), start: start, end: len(rs)})
+		names = append(names, k)
 	}
-	slices.SortFunc(keys, yamlKeyCompare)
-	for _, k := range keys {
+	e.names, e.order, e.runes = names, order, rs
+	slices.SortFunc(order, func(a, b sortKey) int {
+		return yamlRunesCompare(rs[a.start:a.end], rs[b.start:b.end])
+	})
+	for _, o := range order {
+		k := names[o.name]
 		vs := h[k]
 		if len(vs) == 0 {
 			e.key(col+4, k)
@@ -203,12 +244,16 @@ func (e *fastEncoder) value(col int, s string) {
 		return
 	case singleQuotedScalar(s):
 		e.buf = append(e.buf, '\'')
-		for n := 0; n < len(s); n++ {
-			if s[n] == '\'' {
-				e.buf = append(e.buf, '\'')
+		for {
+			n := strings.IndexByte(s, '\'')
+			if n < 0 {
+				break
 			}
-			e.buf = append(e.buf, s[n])
+			e.buf = append(e.buf, s[:n+1]...) // a quote is written twice
+			e.buf = append(e.buf, '\'')
+			s = s[n+1:]
 		}
+		e.buf = append(e.buf, s...)
 		e.buf = append(e.buf, '\'')
 	case strings.ContainsAny(s, "\r\u0085\u2028\u2029"):
 		// Line breaks to YAML: the rendering depends on the indentation.
@@ -285,25 +330,55 @@ func plainScalar(s string) bool {
 	}
 	for n := 0; n < len(s); n++ {
 		c := s[n]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case c == ' ':
+		switch plainClass[c] {
+		case plainAny:
+		case plainNotLast:
+			// A space or a colon: not last, and not followed by a space.
 			if n+1 == len(s) || s[n+1] == ' ' {
 				return false
 			}
-		case c == ':':
-			if n+1 == len(s) || s[n+1] == ' ' {
-				return false
-			}
-		case strings.IndexByte("-_./;=,()+*%@&!?~^$[]{}<", c) >= 0:
-		case c == 0xc2 && n+1 < len(s) && s[n+1] == 0xb5:
-			n++ // 'µ', as in a time.Duration's "1.5µs"
 		default:
+			if c == 0xc2 && n+1 < len(s) && s[n+1] == 0xb5 {
+				n++ // 'µ', as in a time.Duration's "1.5µs"
+				continue
+			}
 			return false
 		}
 	}
 	return true
 }
+
+// The classes of bytes in a plain scalar (see plainScalar).
+const (
+	plainNever   = iota // ends the plain scalar (quotes, '#', control bytes, non-ASCII)
+	plainAny            // letters, digits and harmless punctuation
+	plainNotLast        // ' ' and ':'
+)
+
+// plainClass is the class of each byte in a plain scalar.
+var plainClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = plainAny, plainAny
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = plainAny
+	}
+	for _, c := range []byte("-_./;=,()+*%@&!?~^$[]{}<") {
+		t[c] = plainAny
+	}
+	t[' '], t[':'] = plainNotLast, plainNotLast
+	return t
+}()
+
+// numberClass marks the bytes strconv's integer and float syntax can hold (signs,
+// base prefixes, hex digits, exponents, "inf", "infinity" and "nan"): a string with
+// any other byte cannot parse as a number.
+var numberClass = func() (t [256]bool) {
+	for _, c := range []byte("0123456789abcdefABCDEFxXoObBpPiInNtTyY+-._") {
+		t[c] = true
+	}
+	return t
+}()
 
 // resolvesToString reports whether yaml.v3 reads the plain scalar s, which starts with
 // a digit, as a string: not a timestamp, an integer or a float in any of the forms it
@@ -313,6 +388,15 @@ func plainScalar(s string) bool {
 func resolvesToString(s string) bool {
 	if len(s) > 4 && s[4] == '-' && strings.Trim(s[:4], "0123456789") == "" {
 		return false // perhaps a timestamp
+	}
+	// Strings strconv would fail to parse (and allocate its error for): a byte no
+	// number holds, or, without a base prefix, a letter but an exponent's.
+	prefixed := len(s) > 1 && s[0] == '0' && strings.IndexByte("xXoObB", s[1]) >= 0
+	for n := 0; n < len(s); n++ {
+		c := s[n]
+		if !numberClass[c] || !prefixed && c > '9' && c != 'e' && c != 'E' && c != '_' {
+			return true
+		}
 	}
 	plain := strings.ReplaceAll(s, "_", "")
 	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
@@ -396,10 +480,24 @@ func yamlKeyCompare(a, b string) int {
 		return 0
 	}
 	var abuf, bbuf [64]rune
-	if yamlKeyLess(runes(a, &abuf), runes(b, &bbuf)) {
+	return yamlRunesCompare(runes(a, &abuf), runes(b, &bbuf))
+}
+
+// yamlRunesCompare is yamlKeyCompare of two keys given as runes.
+func yamlRunesCompare(a, b []rune) int {
+	if slices.Equal(a, b) {
+		return 0
+	}
+	if yamlKeyLess(a, b) {
 		return -1
 	}
 	return 1
+}
+
+// A sortKey is a map key being sorted: its index in the encoder's names and where
+// its runes are in the encoder's runes.
+type sortKey struct {
+	name, start, end int
 }
 
 // runes returns s as runes, in buf when it fits (header names do), so that sorting

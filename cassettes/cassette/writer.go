@@ -71,8 +71,10 @@ type Writer struct {
 	closed   bool
 	syncs    int
 	idle     *sync.Cond // signalled when flushing turns false
-	// encoders are kept for Append to encode interactions with, outside the lock.
-	encoders sync.Pool
+	// encoders and fastEncoders are kept for Append to encode interactions with,
+	// outside the lock; items holds the buffers of written items for the next
+	// encodings.
+	encoders, fastEncoders, items sync.Pool
 	// out is the buffer a batch is assembled in for its one write, kept from batch
 	// to batch (unless it grew past maxKeptBuffer). Only the flushing goroutine uses it.
 	out []byte
@@ -132,6 +134,9 @@ type pendingItem struct {
 // maxKeptBuffer bounds the batch buffer a Writer keeps between writes: a batch of
 // large bodies gets a buffer of its own, not kept.
 const maxKeptBuffer = 1 << 20
+
+// maxKeptItem bounds the buffer of an encoded item a Writer keeps for the next.
+const maxKeptItem = 64 << 10
 
 // OpenWriter opens the cassette at path for appending in the given mode. Missing
 // parent directories are created. In Append mode an existing file must be a version 2
@@ -514,6 +519,8 @@ func (w *Writer) flushLocked() {
 			}
 		}
 		for _, p := range batch {
+			w.recycle(p.item)
+			p.item = nil
 			p.done <- err
 		}
 		w.mu.Lock()
@@ -599,15 +606,34 @@ var lastLine = []byte("    duration: ")
 // encode returns the record of i (its ID taken as 0): encodeFast's when it takes i,
 // else the library's, through an encoder of the Writer's pool.
 func (w *Writer) encode(i *vcr.Interaction) ([]byte, error) {
-	if out, ok := encodeFast(i); ok {
+	f, _ := w.fastEncoders.Get().(*fastEncoder)
+	if f == nil {
+		f = new(fastEncoder)
+	}
+	var buf []byte
+	if b, _ := w.items.Get().(*[]byte); b != nil {
+		buf = *b
+	}
+	out, ok := f.encode(i, buf)
+	w.fastEncoders.Put(f)
+	if ok {
 		return out, nil
 	}
+	w.recycle(out)
 	e, _ := w.encoders.Get().(*encoder)
 	if e == nil {
 		e = new(encoder)
 	}
 	defer w.encoders.Put(e)
 	return e.encode(i)
+}
+
+// recycle keeps the buffer of an item no longer needed for a later encoding.
+func (w *Writer) recycle(item []byte) {
+	if cap(item) > 0 && cap(item) <= maxKeptItem {
+		item = item[:0]
+		w.items.Put(&item)
+	}
 }
 
 // assemble returns the bytes of one write of batch: each item with its own id, in
