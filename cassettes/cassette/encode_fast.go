@@ -295,10 +295,15 @@ func (e *fastEncoder) literal(col int, s string) {
 	}
 }
 
-// specialWords are plain scalars yaml.v3 quotes because they would read back as
-// booleans or null (YAML 1.1 and 1.2 alike), compared lower-cased.
+// isSpecialWord reports whether s is one of the plain scalars yaml.v3 quotes because
+// they would read back as booleans or null (YAML 1.1 and 1.2 alike), in any case.
 func isSpecialWord(s string) bool {
-	if len(s) > len("false") {
+	if s == "" || len(s) > len("false") {
+		return false
+	}
+	switch s[0] | 0x20 { // the first letter lower-cased
+	case 'y', 'n', 't', 'f', 'o':
+	default:
 		return false
 	}
 	for _, w := range [...]string{"y", "yes", "n", "no", "true", "false", "on", "off", "null"} {

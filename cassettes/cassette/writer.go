@@ -75,6 +75,8 @@ type Writer struct {
 	// outside the lock; items holds the buffers of written items for the next
 	// encodings.
 	encoders, fastEncoders, items sync.Pool
+	// pending keeps pendingItems, with their channels, for the next Appends.
+	pending sync.Pool
 	// out is the buffer a batch is assembled in for its one write, kept from batch
 	// to batch (unless it grew past maxKeptBuffer). Only the flushing goroutine uses it.
 	out []byte
@@ -434,7 +436,10 @@ func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("cassette %s: encode interaction: %w", w.path, err)
 	}
-	p := &pendingItem{done: make(chan error, 1)}
+	p, _ := w.pending.Get().(*pendingItem)
+	if p == nil {
+		p = &pendingItem{done: make(chan error, 1)}
+	}
 	w.mu.Lock()
 	if w.opts.SyncBehind {
 		// Back-pressure: durability must not fall further behind than MaxSyncLag.
@@ -458,14 +463,14 @@ func (w *Writer) Append(i *vcr.Interaction) (int, error) {
 	w.nextID++
 	p.item, p.id = item, id
 	w.queue = append(w.queue, p)
-	if w.flushing {
-		w.mu.Unlock()
-		return id, <-p.done
+	if !w.flushing {
+		w.flushing = true
+		w.flushLocked()
 	}
-	w.flushing = true
-	w.flushLocked()
 	w.mu.Unlock()
-	return id, <-p.done
+	err = <-p.done
+	w.pending.Put(p) // its one send received: nothing refers to it any more
+	return id, err
 }
 
 // flushLocked writes batches of queued items until the queue is empty. It is called
