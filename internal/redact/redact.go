@@ -43,13 +43,13 @@ package redact
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
@@ -280,9 +280,12 @@ func encodings(secrets []string, of func(string) []string) []string {
 			}
 		}
 	}
-	sort.SliceStable(out, func(a, b int) bool { return len(out[a]) > len(out[b]) })
+	slices.SortStableFunc(out, longerFirst)
 	return out
 }
+
+// longerFirst orders strings by length, the longest first.
+func longerFirst(a, b string) int { return cmp.Compare(len(b), len(a)) }
 
 // encodingsOf returns the forms of secret s (trimmed, long enough and not
 // redacted) an output may hold: raw, URL-encoded as a query and as a path,
@@ -377,13 +380,17 @@ func (r *run) scrubber() replacer {
 	if len(r.found) == 0 {
 		return replacer(r.p.known) // never changed: shared
 	}
+	found := encodings(r.found, r.p.encoded.of)
+	if len(r.p.known) == 0 {
+		return replacer(found)
+	}
 	olds := slices.Clone(r.p.known)
-	for _, e := range encodings(r.found, r.p.encoded.of) {
+	for _, e := range found {
 		if !slices.Contains(olds, e) {
 			olds = append(olds, e)
 		}
 	}
-	sort.SliceStable(olds, func(a, b int) bool { return len(olds[a]) > len(olds[b]) })
+	slices.SortStableFunc(olds, longerFirst)
 	return replacer(olds)
 }
 
