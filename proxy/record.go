@@ -405,28 +405,28 @@ type heldBytes struct {
 	b      *budget
 	n      int64
 	handed bool // the response body owns the bytes and gives them back on Close
+	// src is the body being read through reader.
+	src io.Reader
 }
 
-// reader counts what r yields against the budget.
+// reader counts what r yields against the budget. It returns h itself, reading r:
+// the request's body, then the response's, one after the other.
 func (h *heldBytes) reader(r io.Reader) io.Reader {
 	if r == nil || r == http.NoBody {
 		return r
 	}
-	return budgetReader{r, h}
+	h.src = r
+	return h
 }
 
-type budgetReader struct {
-	r io.Reader
-	h *heldBytes
-}
-
-func (br budgetReader) Read(p []byte) (int, error) {
-	n, err := br.r.Read(p)
+// Read reads the body given to reader, taking what it yields from the budget.
+func (h *heldBytes) Read(p []byte) (int, error) {
+	n, err := h.src.Read(p)
 	if n > 0 {
-		if !br.h.b.take(int64(n)) {
+		if !h.b.take(int64(n)) {
 			return n, errBudget
 		}
-		br.h.n += int64(n)
+		h.n += int64(n)
 	}
 	return n, err
 }
