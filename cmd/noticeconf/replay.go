@@ -2,16 +2,14 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"os"
-	"runtime/debug"
-	"runtime/metrics"
 
 	"github.com/spf13/cobra"
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
 	"github.com/noticeconf/noticeconf/cassettes/replay"
+	"github.com/noticeconf/noticeconf/internal/memlimit"
 	"github.com/noticeconf/noticeconf/internal/serve"
 )
 
@@ -79,23 +77,15 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err != nil {
 				return usageErr(err)
 			}
-			// Loading leaves garbage many times the cassettes' size: give it back to the
-			// OS now, not over the next minutes; and keep only the index, not the loaded
-			// files (nothing below refers to them), so that the server holds about what
-			// it serves.
+			// Loading leaves garbage many times the cassettes' size: memlimit.Apply
+			// gives it back to the OS now, not over the next minutes, keeping only the
+			// index, not the loaded files (nothing below refers to them), so that the
+			// server holds about what it serves; then it serves under a memory limit a
+			// little above the live heap, collecting as the heap nears it (without it, a
+			// tenth of the server's CPU time went to collections at 1k interactions and
+			// 32 connections). The settings in force before are back on return.
 			nfiles := len(files)
-			debug.FreeOSMemory()
-			// Then serve under a memory limit a little above the live heap
-			// (replayMemoryLimit), collecting as the heap nears it (collectAtLimit);
-			// the settings in force before are back on return.
-			prev := debug.SetMemoryLimit(-1)
-			inUse, live := runtimeMemory()
-			limit := replayMemoryLimit(prev, inUse, live)
-			debug.SetMemoryLimit(limit)
-			defer debug.SetMemoryLimit(prev)
-			if collectAtLimit(prev, limit, os.Getenv("GOGC")) {
-				defer debug.SetGCPercent(debug.SetGCPercent(-1))
-			}
+			defer memlimit.Apply()()
 			return served(e, serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "replaying %d interaction(s) from %d cassette(s); unmatched requests get %d with %s: %s\n",
@@ -112,58 +102,4 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)
 	addServeFlags(f, &so)
 	return cmd
-}
-
-// replayHeadroom is the least the replay server's memory limit leaves above the heap
-// live once the cassettes are loaded: room for the garbage of the requests in flight.
-const replayHeadroom = 64 << 20
-
-// replayMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit) the
-// replay server runs under once the cassettes are loaded, given the limit in force
-// (math.MaxInt64 when none is), the bytes the runtime holds from the OS once the
-// garbage of loading is given back (inUse: about the index, a few large blocks) and
-// the bytes of heap live: inUse plus a quarter of the live heap, and at least
-// replayHeadroom more, so that the limit is never below what the process already
-// holds (which would make the collector run without pause). The garbage collector's
-// default (GOGC=100) lets the heap grow to twice the live heap between collections,
-// which for a cassette of large bodies is twice its index resident for nothing; under
-// the limit it collects sooner instead, and gives freed memory back to the OS. That
-// costs little: the index holds no pointers, so a collection does not scan it, and
-// its cost does not grow with the cassettes. A limit already set (the GOMEMLIMIT
-// environment variable) is kept. See collectAtLimit for when collections wait for
-// the limit.
-func replayMemoryLimit(current int64, inUse, live uint64) int64 {
-	if current != math.MaxInt64 {
-		return current
-	}
-	headroom := max(live/4, replayHeadroom)
-	if inUse > math.MaxInt64-headroom {
-		return current
-	}
-	return int64(inUse + headroom)
-}
-
-// collectAtLimit reports whether the replay server, given the memory limit in force
-// before (prev) and its own (limit), collects garbage only as the heap nears its
-// limit (GOGC off) rather than whenever the heap doubles: so that a small cassette,
-// whose live heap is a few MB, is not collected dozens of times a second under load
-// (each collection stopping the world; a tenth of the server's CPU time in gctrace
-// at 1k interactions and 32 connections), but once per replayHeadroom of answers.
-// Not when the server keeps a limit set before it (GOMEMLIMIT) or GOGC is set: what
-// the user chose stands.
-func collectAtLimit(prev, limit int64, gogc string) bool {
-	return limit != prev && limit != math.MaxInt64 && gogc == ""
-}
-
-// runtimeMemory returns the bytes the runtime holds from the OS (all it mapped but
-// what it has given back) and the bytes of heap the last collection found live.
-func runtimeMemory() (inUse, live uint64) {
-	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}, {Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	for _, v := range s {
-		if v.Value.Kind() != metrics.KindUint64 {
-			return 0, 0
-		}
-	}
-	return s[0].Value.Uint64() - s[1].Value.Uint64(), s[2].Value.Uint64()
 }

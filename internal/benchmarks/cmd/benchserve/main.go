@@ -34,6 +34,7 @@ import (
 	"github.com/noticeconf/noticeconf/cassettes/replay"
 	"github.com/noticeconf/noticeconf/internal/asynclog"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
+	"github.com/noticeconf/noticeconf/internal/memlimit"
 	"github.com/noticeconf/noticeconf/internal/serve"
 	"github.com/noticeconf/noticeconf/proxy"
 )
@@ -65,6 +66,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "benchserve:", err)
 		return 2
+	}
+	if *mode == "replay" {
+		defer memlimit.Apply()() // as noticeconf replay serves
 	}
 	var profErr error
 	var stopProfile func()
