@@ -50,7 +50,8 @@ var hostileStrings = []string{
 	"", " ", "  ", " a", "a ", "a  \nb  \n", "a\n\n\n", "a\n \n", "\t", "a\tb",
 	"\r", "a\r\nb\r\n", "a\rb", "\x00", "a\x00b\x01\x1b[0m\x7f", "\u0085", "a\u2028b\u2029", "\ufeffa",
 	"\xff", "a\xc3", "\xed\xa0\x80", "é\xff中文",
-	"123", "-1", "0x1F", "0o17", "1e5", ".inf", "1_000", "2015-10-21", "1:20:30", "true", "False", "yes", "no", "on", "off", "null", "~", "y",
+	"123", "-1", "0x1F", "0o17", "1e5", ".inf", "1_000",
+	"0X1F", "0b101", "0B1_0", "1E5", "1.5e-3", "0x1p-2", "0x1.8P3", "1_0.5", "12ab", "0xZZ", "1e", "7fffffff", "5e1f0c3a", "0e0", "1.5µs", "2015-10-21", "1:20:30", "true", "False", "yes", "no", "on", "off", "null", "~", "y",
 	"- a", "#a", "a #b", "a: b", "a:", ": a", "? a", "|", ">", "'", `"`, "&a", "*a", "!a", "%a", "@a", "`a", "{", "[", "{}", "[]", "---", "...",
 	"😀\nx", strings.Repeat("word ", 100), strings.Repeat("x", 5000), strings.Repeat(`{"a": "b c", `, 40) + "\n" + strings.Repeat(" ", 90) + "\n",
 }
