@@ -166,7 +166,7 @@ func (e *encoder) header(h map[string][]string) *yaml.Node {
 	for k := range h {
 		e.keys = append(e.keys, k)
 	}
-	slices.SortFunc(e.keys, yamlKeyCompare) // the order encodeFast writes
+	slices.SortFunc(e.keys, yamlKeyCompare) // the order the fast encoder writes
 	for _, k := range e.keys {
 		n.Content = append(n.Content, e.str(k), e.list(h[k]))
 	}

@@ -12,24 +12,19 @@ import (
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 )
 
-// encodeFast encodes i (its ID taken as 0) as a one-item YAML sequence, byte for byte
-// as the library path (encoder, through go.yaml.in/yaml/v3) encodes it, without the
+// encode encodes i (its ID taken as 0) as a one-item YAML sequence, byte for byte as
+// the library path (encoder, through go.yaml.in/yaml/v3) encodes it, without the
 // library's emitter, for the common case: ASCII header names, single-line values and
 // bodies that are plain text. It reports false when i holds anything it does not
 // render exactly as the library would (the caller then uses the library); the fuzz
-// target FuzzEncodeFast holds it to that.
+// target FuzzEncodeFast holds it to that. It appends to buf[:0] when buf has room for
+// the encoding (else to a new slice), and keeps e's scratch for the next call.
 //
-// It is kept because the recording proxy encodes every interaction before the
-// response is passed on: BenchmarkEncodeInteraction measures the library path at
-// about thirty times its time (and 80 KB of allocations against none), which the
-// recording targets of docs/benchmarks.md and docs/benchmarks-http.md cannot afford.
-func encodeFast(i *vcr.Interaction) ([]byte, bool) {
-	var e fastEncoder
-	return e.encode(i, nil)
-}
-
-// encode is encodeFast with e's scratch, kept from one call to the next, appending
-// to buf[:0] when it has room for the encoding (else to a new slice).
+// The fast encoder is kept because the recording proxy encodes every interaction
+// before the response is passed on: BenchmarkEncodeInteraction measures the library
+// path at about thirty times its time (and 80 KB of allocations against none), which
+// the recording targets of docs/benchmarks.md and docs/benchmarks-http.md cannot
+// afford.
 func (e *fastEncoder) encode(i *vcr.Interaction, buf []byte) ([]byte, bool) {
 	if size := encodedSize(i); cap(buf) < size {
 		buf = make([]byte, 0, size)

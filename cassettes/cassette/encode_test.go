@@ -258,8 +258,8 @@ func TestWriterRoundTripsGeneratedInteractions(t *testing.T) {
 }
 
 // BenchmarkEncodeInteraction encodes one update interaction as the recording proxy
-// writes it, by the library path and by encodeFast: the figures behind keeping
-// encodeFast on the recording path.
+// writes it, by the library path and by the fast encoder: the figures behind
+// keeping the fast encoder on the recording path.
 func BenchmarkEncodeInteraction(b *testing.B) {
 	i := sample()
 	i.Request.Headers.Set("Authorization", "SDK-HMAC-SHA256 Access=REDACTED, SignedHeaders=content-type;host;x-sdk-date, Signature=REDACTED")

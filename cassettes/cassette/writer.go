@@ -608,8 +608,8 @@ var idLine = []byte("- id: 0\n")
 // last field of an Interaction.
 var lastLine = []byte("    duration: ")
 
-// encode returns the record of i (its ID taken as 0): encodeFast's when it takes i,
-// else the library's, through an encoder of the Writer's pool.
+// encode returns the record of i (its ID taken as 0): the fast encoder's when it
+// takes i, else the library's, through an encoder of the Writer's pool.
 func (w *Writer) encode(i *vcr.Interaction) ([]byte, error) {
 	f, _ := w.fastEncoders.Get().(*fastEncoder)
 	if f == nil {
