@@ -3,14 +3,18 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
 	"github.com/noticeconf/noticeconf/cassettes/replay"
+	"github.com/noticeconf/noticeconf/fixtures/mock"
 	"github.com/noticeconf/noticeconf/internal/memlimit"
 	"github.com/noticeconf/noticeconf/internal/serve"
+	"github.com/noticeconf/noticeconf/internal/verify"
+	"github.com/noticeconf/noticeconf/suites"
 )
 
 func newReplayCmd(e *env) *cobra.Command {
@@ -35,7 +39,10 @@ body (as canonical JSON when it is JSON, byte for byte otherwise; decoded first 
 sent with Content-Encoding: gzip) and the kind of
 authentication (none, X-Auth-Token or AK/SK); credential values are ignored, except
 that a credential named with --credential NAME=ENV_VAR (its value read from the
-environment) gets only the recordings holding "REDACTED:NAME".
+environment) gets only the recordings holding "REDACTED:NAME". Without --credential,
+the credentials verify sends are named as in the shipped cassettes: the token in
+$NOTICECONF_TOKEN "token", the one in $NOTICECONF_FORBIDDEN_TOKEN "forbidden" and the
+access key in $NOTICECONF_AK "aksk", the demo profile's where a variable is unset.
 The Prefer header takes part too: a fault recorded for "Prefer: code=500" answers
 only a request that asks for it. Identical requests get their recordings in recorded
 order, then the last one repeats (--repeat first, cycle or strict choose otherwise).
@@ -61,7 +68,15 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if err := checkLoopback(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
-			names, err := credential.Parse(credentials, os.Getenv)
+			given, getenv := credentials, os.Getenv
+			var defaults []verify.ReplayCredential
+			if len(given) == 0 {
+				if defaults, err = replayDefaultCredentials(os.Getenv); err != nil {
+					return err
+				}
+				given, getenv = defaultCredentialSpecs(defaults)
+			}
+			names, err := credential.Parse(given, getenv)
 			if err != nil {
 				return usageErr(fmt.Errorf("--credential: %w", err))
 			}
@@ -76,6 +91,11 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			h, err := replay.New(files, replay.Options{Latency: lat, Repeat: rep, Logger: e.log, Credentials: names})
 			if err != nil {
 				return usageErr(err)
+			}
+			if defaults != nil {
+				e.log.Info("credentials named as verify names them, since no --credential is given",
+					"names", strings.Join(credentialNames(defaults), ", "),
+					"values", "$"+suites.EnvToken+", $"+suites.EnvForbiddenToken+" and $"+suites.EnvAK+", or the demo profile's where unset")
 			}
 			// Loading leaves garbage many times the cassettes' size: memlimit.Apply
 			// gives it back to the OS now, not over the next minutes, keeping only the
@@ -102,4 +122,42 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)
 	addServeFlags(f, &so)
 	return cmd
+}
+
+// replayDefaultCredentials returns the credentials noticeconf replay names when no
+// --credential is given: those verify sends, under the names of the shipped cassettes
+// (verify.DefaultReplayCredentials: token, forbidden, aksk), each read from its
+// environment variable or, where that is unset, the demo profile's. So the shipped
+// cassettes replay right for a client with the demo credentials, and for verify.
+func replayDefaultCredentials(getenv func(string) string) ([]verify.ReplayCredential, error) {
+	cfg, err := mock.DefaultConfig()
+	if err != nil {
+		return nil, fmt.Errorf("the demo profile: %w", err)
+	}
+	or := func(name, demo string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return demo
+	}
+	var demoToken, demoForbidden, demoAK string
+	if len(cfg.Tokens) > 0 {
+		demoToken = cfg.Tokens[0]
+	}
+	if len(cfg.ForbiddenTokens) > 0 {
+		demoForbidden = cfg.ForbiddenTokens[0]
+	}
+	if len(cfg.Credentials) > 0 {
+		demoAK = cfg.Credentials[0].AK
+	}
+	return verify.DefaultReplayCredentials(or(suites.EnvToken, demoToken), or(suites.EnvForbiddenToken, demoForbidden), or(suites.EnvAK, demoAK)), nil
+}
+
+// credentialNames returns the names of cs.
+func credentialNames(cs []verify.ReplayCredential) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Name
+	}
+	return out
 }
