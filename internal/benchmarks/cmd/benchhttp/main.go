@@ -9,9 +9,9 @@
 // and 32 connections; every figure is the median of -rounds, and every ratio is
 // between figures of the same run. Each target is judged as benchstat would judge
 // it, by the median of its per-round ratios and that median's 95% confidence
-// interval (package verdict): met, not met, or inconclusive. With -profile it also profiles the replay server
-// and the recording proxy under the same load (benchserve) and adds the top of each
-// profile to the report. `make bench-http` builds the binaries and runs it.
+// interval (package verdict): met, not met, or inconclusive. With -profile it also
+// profiles the replay server and the recording proxy under the same load
+// (benchserve) and adds the top of each profile to the report. `make bench-http` builds the binaries and runs it.
 package main
 
 import (
