@@ -108,8 +108,13 @@ catalogue:
 ## bench-http: the replay server and the recording proxy over HTTP, each in its own
 ##   process under load from another, against WireMock, a bare net/http server and a
 ##   bare httputil.ReverseProxy; profiles both; writes docs/benchmarks-http.md (needs
-##   Java 17, installed with apt-get when missing and root). A few minutes; not part of
-##   `make test`. BENCH_HTTP_FLAGS adds flags (e.g. "-rounds 5 -duration 3s").
+##   Java 17, installed with apt-get when missing and root). Each target is judged by
+##   the median of its per-round ratios and that median's 95% confidence interval (met,
+##   not met, inconclusive), bounded from 6 rounds on; the default 8 rounds keep the
+##   servers under load for about 6 minutes (8 rounds x 9 servers x 2 connection counts
+##   x 2.5 s), some 8 minutes in all with the set-up, the warm-up pass and the profiles.
+##   Not part of `make test`. BENCH_HTTP_FLAGS adds flags (e.g. "-rounds 12 -duration 3s";
+##   -rounds is at most 20).
 BENCH_HTTP_DIR   ?= bin/bench-http
 BENCH_HTTP_FLAGS ?=
 .PHONY: bench-http

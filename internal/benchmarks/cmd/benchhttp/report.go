@@ -3,15 +3,17 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
+	"github.com/noticeconf/noticeconf/internal/benchmarks/verdict"
 )
 
 // report is what a run measured, and writes it as Markdown.
@@ -102,8 +104,20 @@ func ratio(a, b float64) string {
 	if b == 0 {
 		return "-"
 	}
-	x := a / b
-	if x >= 10 {
+	return times(a / b)
+}
+
+// times formats a ratio: two decimals below 10, none above; ∞ for an unbounded end
+// of an interval and - for no value.
+func times(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "-"
+	case math.IsInf(x, 1):
+		return "∞"
+	case math.IsInf(x, -1):
+		return "-∞"
+	case x >= 10:
 		return fmt.Sprintf("%.0fx", x)
 	}
 	return fmt.Sprintf("%.2fx", x)
@@ -111,15 +125,16 @@ func ratio(a, b float64) string {
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
-// verdict is one target's row.
-type verdict struct {
+// row is one target's row of the Targets table.
+type row struct {
 	name, measured string
-	met            bool
+	verdict        verdict.Verdict
 }
 
-// pairedRatio is the median over the rounds of one measure of a over the same
-// measure of b taken in the same round, with the smallest and largest of them.
-func (r *report) pairedRatio(a, b string, conns int, f func(httpbench.LoadResult) float64) (median, lo, hi float64) {
+// pairedRatios is the sample of per-round ratios: in each round, one measure of a
+// over the same measure of b taken in the same round, in the order of the rounds.
+// A round in which b measured 0 has no ratio.
+func (r *report) pairedRatios(a, b string, conns int, f func(httpbench.LoadResult) float64) []float64 {
 	ra, rb := r.results[a][conns], r.results[b][conns]
 	var xs []float64
 	for i := range min(len(ra), len(rb)) {
@@ -127,40 +142,56 @@ func (r *report) pairedRatio(a, b string, conns int, f func(httpbench.LoadResult
 			xs = append(xs, f(ra[i])/d)
 		}
 	}
-	if len(xs) == 0 {
-		return 0, 0, 0
-	}
-	return httpbench.Median(xs), slices.Min(xs), slices.Max(xs)
+	return xs
 }
 
 func reqPerSec(x httpbench.LoadResult) float64 { return x.ReqPerSec }
 func p50Of(x httpbench.LoadResult) float64     { return x.P50 }
 
-// verdicts are the targets, each measured as the median over the rounds of the
-// ratio between two targets measured in the same round.
-func (r *report) verdicts() []verdict {
+// memoryTarget is the bound on the 100k replay server's resident memory after the
+// rounds, as a multiple of its cassette's size on disk.
+var memoryTarget = verdict.AtMost(2)
+
+// rows are the targets. Each but the last is the sample of the ratio between two
+// targets measured in the same round, judged by its median's confidence interval
+// (package verdict); the last, resident memory, is measured once and compared with
+// its bound directly.
+func (r *report) rows() []row {
 	small, mid, big := replayKey(replaySizes[0]), replayKey(wireMockSize), replayKey(replaySizes[len(replaySizes)-1])
-	var v []verdict
-	add := func(name, a, b string, conns int, f func(httpbench.LoadResult) float64, met func(float64) bool) {
-		x, lo, hi := r.pairedRatio(a, b, conns, f)
-		m := fmt.Sprintf("%.2fx", x)
-		if r.cfg.rounds > 1 {
-			m += fmt.Sprintf(" (rounds: %.2fx to %.2fx)", lo, hi)
-		}
-		v = append(v, verdict{name, m, x > 0 && met(x)})
+	var v []row
+	add := func(name, a, b string, conns int, f func(httpbench.LoadResult) float64, g verdict.Goal) {
+		iv := verdict.Median(r.pairedRatios(a, b, conns, f))
+		v = append(v, row{name, fmt.Sprintf("%s [%s, %s]", times(iv.Center), times(iv.Lo), times(iv.Hi)), g.Judge(iv)})
 	}
-	atLeast := func(t float64) func(float64) bool { return func(x float64) bool { return x >= t } }
-	atMost := func(t float64) func(float64) bool { return func(x float64) bool { return x <= t } }
-	add("Replay (1k) throughput at 32 connections at least 0.8x the bare net/http ceiling", mid, keyCeiling, 32, reqPerSec, atLeast(0.8))
-	add("Replay (1k) throughput at 32 connections at least 10x WireMock's (1k stubs)", mid, keyWireMock, 32, reqPerSec, atLeast(10))
-	add("Replay throughput at 32 connections: 10 interactions within 1.2x of 100k (10 / 100k)", small, big, 32, reqPerSec, atMost(1.2))
-	add("Replay p50 at 1 connection: 100k interactions within 1.2x of 10 (100k / 10)", big, small, 1, p50Of, atMost(1.2))
-	add("Recording proxy p50 at 1 connection at most 1.15x the matched ReverseProxy", keyRecord, keyReverseProxy, 1, p50Of, atMost(1.15))
-	add("Recording proxy throughput at 32 connections at least 0.9x the matched ReverseProxy", keyRecord, keyReverseProxy, 32, reqPerSec, atLeast(0.9))
-	x := float64(r.rss) / float64(r.sizes[replaySizes[len(replaySizes)-1]])
-	v = append(v, verdict{"Replay resident memory with 100k interactions (after the rounds) at most 2x the cassette's size",
-		fmt.Sprintf("%s for %s: %.2fx", mib(r.rss), mib(r.sizes[replaySizes[len(replaySizes)-1]]), x), x <= 2})
+	add("Replay (1k) throughput at 32 connections at least 0.8x the bare net/http ceiling", mid, keyCeiling, 32, reqPerSec, verdict.AtLeast(0.8))
+	add("Replay (1k) throughput at 32 connections at least 10x WireMock's (1k stubs)", mid, keyWireMock, 32, reqPerSec, verdict.AtLeast(10))
+	add("Replay throughput at 32 connections: 10 interactions within 1.2x of 100k (10 / 100k)", small, big, 32, reqPerSec, verdict.AtMost(1.2))
+	add("Replay p50 at 1 connection: 100k interactions within 1.2x of 10 (100k / 10)", big, small, 1, p50Of, verdict.AtMost(1.2))
+	add("Recording proxy p50 at 1 connection at most 1.15x the matched ReverseProxy", keyRecord, keyReverseProxy, 1, p50Of, verdict.AtMost(1.15))
+	add("Recording proxy throughput at 32 connections at least 0.9x the matched ReverseProxy", keyRecord, keyReverseProxy, 32, reqPerSec, verdict.AtLeast(0.9))
+	size := r.sizes[replaySizes[len(replaySizes)-1]]
+	x := float64(r.rss) / float64(size)
+	mem := verdict.NotMet
+	if memoryTarget.Holds(x) {
+		mem = verdict.Met
+	}
+	v = append(v, row{"Replay resident memory with 100k interactions (after the rounds) at most 2x the cassette's size",
+		fmt.Sprintf("%s for %s: %.2fx (one measurement)", mib(r.rss), mib(size), x), mem})
 	return v
+}
+
+// shown is how the Targets table writes a verdict: not met in bold.
+func shown(v verdict.Verdict) string {
+	if v == verdict.NotMet {
+		return "**" + string(v) + "**"
+	}
+	return string(v)
+}
+
+// loadTime is how long the rounds keep the servers under load: every server at every
+// number of connections, each run its warm-up and its window.
+func (r *report) loadTime() time.Duration {
+	return time.Duration(r.cfg.rounds*len(r.targets)*len(r.cfg.conns)) * (r.cfg.warmup + r.cfg.duration)
 }
 
 func (r *report) markdown() []byte {
@@ -177,8 +208,10 @@ func (r *report) markdown() []byte {
 	p("recorded requests of a cassette, in the same order for every server. Each run\n")
 	p("warms up for %s and measures %s; every server first gets one unmeasured run; every\n", c.warmup, c.duration)
 	p("figure is the median of %d rounds taken one after the other, and every ratio is\n", c.rounds)
-	p("between figures of the same run. The load generator and the servers share the\n")
-	p("machine's CPUs.\n\n")
+	p("between figures of the same run. A round runs every server at %s connections,\n", joinInts(c.conns, " and "))
+	p("so the rounds keep the servers under load for %s in all (%d rounds x %d servers x\n", r.loadTime(), c.rounds, len(r.targets))
+	p("%d connection counts x %s). The load generator and the servers share the machine's\n", len(c.conns), c.warmup+c.duration)
+	p("CPUs.\n\n")
 	p("## Machine\n\n| | |\n|---|---|\n")
 	p("| CPUs (nproc) | %s |\n| CPU model | %s |\n| Go | %s |\n| Java | %s |\n| WireMock | %s |\n| Date | %s |\n\n",
 		r.cpus, r.cpuModel, r.goVersion, r.java, strings.TrimSuffix(filepath.Base(c.jar), ".jar"), r.date)
@@ -236,16 +269,23 @@ func (r *report) markdown() []byte {
 	p("Peak resident memory includes the garbage of loading the cassette.\n\n")
 
 	p("## Targets\n\n")
-	p("Each ratio is the median over the rounds of the ratio of two figures measured one\n")
-	p("right after the other in the same round (so it can differ from the ratio of the\n")
-	p("tables' medians); the range shows how far single rounds strayed on this machine.\n\n")
-	p("| Target | Measured | Verdict |\n|---|---|---|\n")
-	for _, v := range r.verdicts() {
-		verdict := "met"
-		if !v.met {
-			verdict = "**not met**"
-		}
-		p("| %s | %s | %s |\n", v.name, v.measured, verdict)
+	p("A target's value is a sample: in each of the %d rounds, the ratio of two figures\n", c.rounds)
+	p("measured one right after the other in that round (so its median can differ from the\n")
+	p("ratio of the tables' medians). Each row gives the sample's median and, in brackets,\n")
+	p("the median's %.0f%% confidence interval, as benchstat computes them\n", 100*verdict.Confidence)
+	p("(golang.org/x/perf/benchmath, assuming nothing about how the ratios are\n")
+	p("distributed). A target is met when the whole interval meets it, **not met** when the\n")
+	p("whole interval misses it, and inconclusive when the interval takes in the bound.\n")
+	p("With fewer than 6 rounds the interval is unbounded (∞ on one side at least), so\n")
+	p("every such target is inconclusive; with 6 to 8 it spans about every round's ratio,\n")
+	p("so a verdict needs nearly every round on one side of the bound, and more rounds\n")
+	p("narrow it. Single rounds can stray by ±15%% on a busy machine, which is why no\n")
+	p("verdict rests on one round or on the median alone. Resident memory is one\n")
+	p("measurement, taken after the rounds, and is compared with its bound directly: met\n")
+	p("or **not met**, without an interval.\n\n")
+	p("| Target | Measured: median [%.0f%% interval] | Verdict |\n|---|---|---|\n", 100*verdict.Confidence)
+	for _, v := range r.rows() {
+		p("| %s | %s | %s |\n", v.name, v.measured, shown(v.verdict))
 	}
 	p("\n")
 
@@ -274,6 +314,15 @@ func trimTop(s string) string {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// joinInts writes ns in decimal, joined by sep.
+func joinInts(ns []int, sep string) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, sep)
 }
 
 func (r *report) label(key string) string {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/atomicfile"
+	"github.com/noticeconf/noticeconf/internal/benchmarks/verdict"
 )
 
 func main() {
@@ -79,20 +80,20 @@ type report struct {
 }
 
 // get returns a benchmark's median in unit and the interval it lies in.
-func (p *report) get(name, unit string) interval {
+func (p *report) get(name, unit string) verdict.Interval {
 	s, ok := p.r.summary(name, unit)
 	if !ok {
 		p.missing = append(p.missing, name+" "+unit)
 	}
-	return single(s)
+	return s
 }
 
 func (p *report) printf(format string, a ...any) { fmt.Fprintf(&p.b, format, a...) }
 
 // target writes one target row: what, the measured value with its interval, and the
 // verdict.
-func (p *report) target(what string, measured interval, g goal, format func(float64) string) {
-	p.printf("| %s | %s [%s, %s] | %s |\n", what, format(measured.center), format(measured.lo), format(measured.hi), verdict(measured, g))
+func (p *report) target(what string, measured verdict.Interval, g verdict.Goal, format func(float64) string) {
+	p.printf("| %s | %s [%s, %s] | %s |\n", what, format(measured.Center), format(measured.Lo), format(measured.Hi), g.Judge(measured))
 }
 
 func dur(ns float64) string {
@@ -146,7 +147,7 @@ func build(res results, summary []byte) (string, error) {
 	p.printf("what it is compared with alternate; every target is a ratio against a baseline measured\n")
 	p.printf("in the same run.\n\n")
 	p.printf("Each target gives the measured ratio of the medians and, in brackets, the range it lies\n")
-	p.printf("in: the quotients of the ends of the two medians' %.0f%% confidence intervals, as\n", 100*confidence)
+	p.printf("in: the quotients of the ends of the two medians' %.0f%% confidence intervals, as\n", 100*verdict.Confidence)
 	p.printf("benchstat computes them. A target is met when the whole range meets it, not met when the\n")
 	p.printf("whole range misses it, and inconclusive when the range takes in the bound (with fewer\n")
 	p.printf("than 6 runs a median's interval is unbounded, so every target is inconclusive).\n\n")
@@ -161,7 +162,7 @@ func build(res results, summary []byte) (string, error) {
 	p.printf("| Date | %s |\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 
 	targets := &report{r: res}
-	targets.printf("## Targets\n\n| Target | Measured [%.0f%% range] | Verdict |\n|---|---|---|\n", 100*confidence)
+	targets.printf("## Targets\n\n| Target | Measured [%.0f%% range] | Verdict |\n|---|---|---|\n", 100*verdict.Confidence)
 
 	// Proxy overhead.
 	p.printf("## Recording proxy overhead\n\n")
@@ -181,8 +182,8 @@ func build(res results, summary []byte) (string, error) {
 		for _, path := range []string{"direct", "reverseproxy", "govcr", "noticeconf"} {
 			name := fmt.Sprintf("BenchmarkProxy/%s/c=%d", path, c)
 			p50, p99, rate := p.get(name, "p50-ns"), p.get(name, "p99-ns"), p.get(name, "req/s")
-			p.printf("| %d | %s | %s | %s | %.0f | %s | %s |\n", c, pathLabel(path), dur(p50.center), dur(p99.center), rate.center,
-				times(div(p50.center, rpP50.center)), percent(div(rate.center, rpRate.center)))
+			p.printf("| %d | %s | %s | %s | %.0f | %s | %s |\n", c, pathLabel(path), dur(p50.Center), dur(p99.Center), rate.Center,
+				times(div(p50.Center, rpP50.Center)), percent(div(rate.Center, rpRate.Center)))
 		}
 		nc := fmt.Sprintf("BenchmarkProxy/noticeconf/c=%d", c)
 		clients := "1 client"
@@ -190,9 +191,9 @@ func build(res results, summary []byte) (string, error) {
 			clients = fmt.Sprintf("%d clients", c)
 		}
 		targets.target(fmt.Sprintf("Record mode p50 within 1.2x of the bare ReverseProxy (%s)", clients),
-			quotient(targets.get(nc, "p50-ns"), targets.get(rp, "p50-ns")), atMost(1.2), times)
+			quotient(targets.get(nc, "p50-ns"), targets.get(rp, "p50-ns")), verdict.AtMost(1.2), times)
 		targets.target(fmt.Sprintf("Record mode throughput at least 80%% of the bare ReverseProxy (%s)", clients),
-			quotient(targets.get(nc, "req/s"), targets.get(rp, "req/s")), atLeast(0.8), percent)
+			quotient(targets.get(nc, "req/s"), targets.get(rp, "req/s")), verdict.AtLeast(0.8), percent)
 	}
 	p.printf("\n")
 
@@ -212,17 +213,17 @@ func build(res results, summary []byte) (string, error) {
 		g, vs := "-", "-"
 		if n <= 10_000 {
 			gv := p.get(fmt.Sprintf("BenchmarkReplay/server=govcr/n=%d", n), "ns/op")
-			g, vs = dur(gv.center), times(div(gv.center, s.center))
+			g, vs = dur(gv.Center), times(div(gv.Center, s.Center))
 		}
-		p.printf("| %d | %s | %s (%s the throughput) | %s | %s |\n", n, dur(s.center), dur(ps.center), times(div(s.center, ps.center)), g, vs)
+		p.printf("| %d | %s | %s (%s the throughput) | %s | %s |\n", n, dur(s.Center), dur(ps.Center), times(div(s.Center, ps.Center)), g, vs)
 		targets.target(fmt.Sprintf("Parallel replay at %d interactions: at least 1.2x the throughput of one goroutine (GOMAXPROCS %d)", n, runtime.GOMAXPROCS(0)),
-			quotient(targets.get(one, "ns/op"), targets.get(par, "ns/op")), atLeast(1.2), times)
+			quotient(targets.get(one, "ns/op"), targets.get(par, "ns/op")), verdict.AtLeast(1.2), times)
 	}
 	p.printf("\n")
 	targets.target("Replay per request at 100k interactions within 1.5x of 10",
-		quotient(targets.get("BenchmarkReplay/server=noticeconf/n=100000", "ns/op"), targets.get("BenchmarkReplay/server=noticeconf/n=10", "ns/op")), atMost(1.5), times)
+		quotient(targets.get("BenchmarkReplay/server=noticeconf/n=100000", "ns/op"), targets.get("BenchmarkReplay/server=noticeconf/n=10", "ns/op")), verdict.AtMost(1.5), times)
 	targets.target("Replay at least 100x faster than go-vcr's recorder at 10k",
-		quotient(targets.get("BenchmarkReplay/server=govcr/n=10000", "ns/op"), targets.get("BenchmarkReplay/server=noticeconf/n=10000", "ns/op")), atLeast(100), times)
+		quotient(targets.get("BenchmarkReplay/server=govcr/n=10000", "ns/op"), targets.get("BenchmarkReplay/server=noticeconf/n=10000", "ns/op")), verdict.AtLeast(100), times)
 
 	// Persistence.
 	p.printf("## Recording persistence\n\n")
@@ -234,11 +235,11 @@ func build(res results, summary []byte) (string, error) {
 	for _, w := range []struct{ key, label string }{{"noticeconf", "noticeconf (default)"}, {"noticeconf-fsync", "noticeconf, fsync before response"}, {"govcr", "go-vcr Save"}} {
 		a := p.get("BenchmarkPersist/writer="+w.key+"/existing=100", "ns/op")
 		b := p.get("BenchmarkPersist/writer="+w.key+"/existing=10000", "ns/op")
-		p.printf("| %s | %s | %s | %s |\n", w.label, dur(a.center), dur(b.center), times(div(b.center, a.center)))
+		p.printf("| %s | %s | %s | %s |\n", w.label, dur(a.Center), dur(b.Center), times(div(b.Center, a.Center)))
 	}
 	p.printf("\n")
 	targets.target("Persisting an interaction at 10k within 1.3x of at 100",
-		quotient(targets.get("BenchmarkPersist/writer=noticeconf/existing=10000", "ns/op"), targets.get("BenchmarkPersist/writer=noticeconf/existing=100", "ns/op")), atMost(1.3), times)
+		quotient(targets.get("BenchmarkPersist/writer=noticeconf/existing=10000", "ns/op"), targets.get("BenchmarkPersist/writer=noticeconf/existing=100", "ns/op")), verdict.AtMost(1.3), times)
 
 	// Loading.
 	p.printf("## Loading a cassette\n\n")
@@ -246,16 +247,16 @@ func build(res results, summary []byte) (string, error) {
 	p.printf("(which also checks every interaction) and by go-vcr v3's `cassette.Load`.\n\n")
 	ln := p.get("BenchmarkLoad10k/loader=noticeconf", "ns/op")
 	lg := p.get("BenchmarkLoad10k/loader=govcr", "ns/op")
-	p.printf("| Loader | 10k interactions |\n|---|---|\n| noticeconf | %s |\n| go-vcr cassette.Load | %s |\n\n", dur(ln.center), dur(lg.center))
+	p.printf("| Loader | 10k interactions |\n|---|---|\n| noticeconf | %s |\n| go-vcr cassette.Load | %s |\n\n", dur(ln.Center), dur(lg.Center))
 	targets.target("Loading 10k at least 2x faster than go-vcr's cassette.Load",
-		quotient(targets.get("BenchmarkLoad10k/loader=govcr", "ns/op"), targets.get("BenchmarkLoad10k/loader=noticeconf", "ns/op")), atLeast(2), times)
+		quotient(targets.get("BenchmarkLoad10k/loader=govcr", "ns/op"), targets.get("BenchmarkLoad10k/loader=noticeconf", "ns/op")), verdict.AtLeast(2), times)
 
 	// Verify.
 	p.printf("## A full verify run\n\n")
 	v := p.get("BenchmarkVerify", "ns/op")
 	p.printf("`noticeconf verify` against the built-in reference mock, the built binary from start to\n")
-	p.printf("exit: %s.\n\n", dur(v.center))
-	targets.target("A full verify run against the built-in mock under 2 s", targets.get("BenchmarkVerify", "ns/op"), atMost(2e9), dur)
+	p.printf("exit: %s.\n\n", dur(v.Center))
+	targets.target("A full verify run against the built-in mock under 2 s", targets.get("BenchmarkVerify", "ns/op"), verdict.AtMost(2e9), dur)
 	targets.printf("\n")
 
 	var doc strings.Builder

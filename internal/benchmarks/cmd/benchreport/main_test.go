@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/noticeconf/noticeconf/internal/benchmarks/verdict"
 )
 
 // bench is a synthetic run: a benchmark's name and unit to the centre its counts are
@@ -126,8 +128,8 @@ const p50Target = "Record mode p50 within 1.2x of the bare ReverseProxy (1 clien
 
 func TestEveryTargetMetWhenEveryRangeMeetsIt(t *testing.T) {
 	for what, row := range targetRows(t, runReport(t, passing().text(6, nil))) {
-		if row.verdict != met {
-			t.Errorf("%s: verdict %q (measured %s), want %q", what, row.verdict, row.measured, met)
+		if row.verdict != string(verdict.Met) {
+			t.Errorf("%s: verdict %q (measured %s), want %q", what, row.verdict, row.measured, verdict.Met)
 		}
 	}
 }
@@ -137,11 +139,11 @@ func TestTargetNotMetWhenTheWholeRangeMissesIt(t *testing.T) {
 	b["BenchmarkProxy/noticeconf/c=1"]["p50-ns"] = 2 * b["BenchmarkProxy/reverseproxy/c=1"]["p50-ns"]
 	rows := targetRows(t, runReport(t, b.text(6, nil)))
 	got := rows[p50Target]
-	if got.verdict != notMet || !strings.HasPrefix(got.measured, "2.00x [") {
-		t.Errorf("%s: got %q, %q; want %q, measured 2.00x with its range", p50Target, got.measured, got.verdict, notMet)
+	if got.verdict != string(verdict.NotMet) || !strings.HasPrefix(got.measured, "2.00x [") {
+		t.Errorf("%s: got %q, %q; want %q, measured 2.00x with its range", p50Target, got.measured, got.verdict, verdict.NotMet)
 	}
-	if other := rows["Record mode p50 within 1.2x of the bare ReverseProxy (32 clients)"]; other.verdict != met {
-		t.Errorf("32 clients: verdict %q, want %q: only one client's p50 changed", other.verdict, met)
+	if other := rows["Record mode p50 within 1.2x of the bare ReverseProxy (32 clients)"]; other.verdict != string(verdict.Met) {
+		t.Errorf("32 clients: verdict %q, want %q: only one client's p50 changed", other.verdict, verdict.Met)
 	}
 }
 
@@ -150,8 +152,8 @@ func TestAtLeastTargetNotMetWhenTheWholeRangeFallsShort(t *testing.T) {
 	b["BenchmarkProxy/noticeconf/c=32"]["req/s"] = 0.5 * b["BenchmarkProxy/reverseproxy/c=32"]["req/s"]
 	const what = "Record mode throughput at least 80% of the bare ReverseProxy (32 clients)"
 	got := targetRows(t, runReport(t, b.text(6, nil)))[what]
-	if got.verdict != notMet || !strings.HasPrefix(got.measured, "50% [") {
-		t.Errorf("%s: got %q, %q; want %q, measured 50%% with its range", what, got.measured, got.verdict, notMet)
+	if got.verdict != string(verdict.NotMet) || !strings.HasPrefix(got.measured, "50% [") {
+		t.Errorf("%s: got %q, %q; want %q, measured 50%% with its range", what, got.measured, got.verdict, verdict.NotMet)
 	}
 }
 
@@ -160,15 +162,15 @@ func TestTargetInconclusiveWhenTheRangeTakesInTheBound(t *testing.T) {
 	values := map[string]map[string][]float64{"BenchmarkProxy/noticeconf/c=1": {"p50-ns": {70e3, 95e3, 84e3, 75e3, 84e3, 90e3}}}
 	b := passing()
 	got := targetRows(t, runReport(t, b.text(6, values)))[p50Target]
-	if got.verdict != inconclusive {
-		t.Errorf("%s: got %q, %q; want %q", p50Target, got.measured, got.verdict, inconclusive)
+	if got.verdict != string(verdict.Inconclusive) {
+		t.Errorf("%s: got %q, %q; want %q", p50Target, got.measured, got.verdict, verdict.Inconclusive)
 	}
 }
 
 func TestEveryTargetInconclusiveWithTooFewRuns(t *testing.T) {
 	for what, row := range targetRows(t, runReport(t, passing().text(2, nil))) {
-		if row.verdict != inconclusive {
-			t.Errorf("%s: verdict %q (measured %s) from 2 runs, want %q", what, row.verdict, row.measured, inconclusive)
+		if row.verdict != string(verdict.Inconclusive) {
+			t.Errorf("%s: verdict %q (measured %s) from 2 runs, want %q", what, row.verdict, row.measured, verdict.Inconclusive)
 		}
 	}
 }

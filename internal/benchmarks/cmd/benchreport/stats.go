@@ -6,13 +6,9 @@ import (
 	"math"
 	"strings"
 
+	"github.com/noticeconf/noticeconf/internal/benchmarks/verdict"
 	"golang.org/x/perf/benchfmt"
-	"golang.org/x/perf/benchmath"
 )
-
-// confidence is the level of every confidence interval in the report: benchstat's
-// default.
-const confidence = 0.95
 
 // results maps a benchmark name (without the -GOMAXPROCS suffix) and a unit, as the
 // benchmark printed it, to the values of every count.
@@ -67,28 +63,21 @@ func benchName(n benchfmt.Name) string {
 
 // summary is benchstat's summary of a benchmark's values in unit: the median and its
 // confidence interval, which is infinite when there are too few counts for one.
-func (r results) summary(name, unit string) (benchmath.Summary, bool) {
+func (r results) summary(name, unit string) (verdict.Interval, bool) {
 	vs := r[name][unit]
 	if len(vs) == 0 {
-		return benchmath.Summary{}, false
+		return verdict.Interval{}, false
 	}
-	s := benchmath.NewSample(vs, &benchmath.DefaultThresholds)
-	return benchmath.AssumeNothing.Summary(s, confidence), true
+	return verdict.Median(vs), true
 }
-
-// interval is a measured quantity: its central value and the range it lies in at the
-// report's confidence.
-type interval struct{ center, lo, hi float64 }
-
-func single(s benchmath.Summary) interval { return interval{s.Center, s.Lo, s.Hi} }
 
 // quotient is the ratio of two positive quantities measured independently: the ratio
 // of their centres, in the range from the quotients of the ends of their intervals
 // (the ratio is in that range whenever both quantities are in theirs).
-func quotient(a, b interval) interval {
-	q := interval{center: div(a.center, b.center)}
-	q.lo = div(math.Max(a.lo, 0), b.hi)
-	q.hi = div(a.hi, math.Max(b.lo, 0))
+func quotient(a, b verdict.Interval) verdict.Interval {
+	q := verdict.Interval{Center: div(a.Center, b.Center)}
+	q.Lo = div(math.Max(a.Lo, 0), b.Hi)
+	q.Hi = div(a.Hi, math.Max(b.Lo, 0))
 	return q
 }
 
@@ -101,36 +90,4 @@ func div(x, y float64) float64 {
 		return math.Inf(1)
 	}
 	return x / y
-}
-
-// goal is a target's bound on a measured quantity.
-type goal struct {
-	bound  float64
-	atMost bool // the quantity must be at most bound; else at least
-}
-
-func atMost(b float64) goal  { return goal{bound: b, atMost: true} }
-func atLeast(b float64) goal { return goal{bound: b} }
-
-// Verdicts.
-const (
-	met          = "met"
-	notMet       = "not met"
-	inconclusive = "inconclusive"
-)
-
-// verdict is met when the whole interval meets g, not met when the whole interval
-// misses it, and inconclusive when the interval straddles the bound.
-func verdict(iv interval, g goal) string {
-	inside, outside := iv.hi <= g.bound, iv.lo > g.bound
-	if !g.atMost {
-		inside, outside = iv.lo >= g.bound, iv.hi < g.bound
-	}
-	switch {
-	case inside:
-		return met
-	case outside:
-		return notMet
-	}
-	return inconclusive
 }
