@@ -292,7 +292,7 @@ func (r *report) markdown() []byte {
 	if len(r.profiles) > 0 {
 		p("## Profiles\n\n")
 		p("The same servers built in benchserve (same handler, same logger, same server\n")
-		p("settings), under 32 connections for %s: the top of the CPU profile, of the\n", 2*c.duration)
+		p("and memory settings), under 32 connections for %s: the top of the CPU profile, of the\n", 2*c.duration)
 		p("space allocated and of the time goroutines spent blocked while serving\n")
 		p("(`go tool pprof -top`).\n\n")
 		for _, pr := range r.profiles {
