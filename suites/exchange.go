@@ -52,6 +52,9 @@ type request struct {
 	// token with one byte changed): the exchange shows them redacted, and the curl
 	// line as the shell expression shellOf gives.
 	secrets []derived
+	// chunked, if set, sends the body with Transfer-Encoding: chunked and no
+	// Content-Length.
+	chunked bool
 }
 
 // derived is a value made from a secret, and how a shell builds it from the
@@ -168,6 +171,12 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 		if len(rq.body) == 0 {
 			r.Body = http.NoBody
 		}
+	}
+	if rq.chunked && len(rq.body) > 0 {
+		// The transport writes the framing; the header is there for the exchange
+		// shown and the curl line, which sends the body chunked too.
+		r.ContentLength, r.TransferEncoding = -1, []string{"chunked"}
+		r.Header.Set("Transfer-Encoding", "chunked")
 	}
 	pol := t.policy()
 	secrets := t.secretsOf(rq)

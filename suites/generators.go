@@ -247,7 +247,7 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 	return rapid.Custom(func(t *rapid.T) invalidBodyDraw {
 		base := validUpdate(bs).Draw(t, "valid body")
 		ms := base.members
-		switch rapid.IntRange(0, 7).Draw(t, "defect") {
+		switch rapid.IntRange(0, 8).Draw(t, "defect") {
 		case 0: // a mandatory field missing
 			f := rapid.SampledFrom(required).Draw(t, "missing field")
 			return invalidBodyDraw{members: without(ms, f.name), why: fmt.Sprintf("the mandatory %s is missing", f.name)}
@@ -294,11 +294,16 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 			at := rapid.IntRange(0, len(arr)).Draw(t, "at")
 			arr = slices.Insert(arr, at, valueOfType(t, typ))
 			return invalidBodyDraw{members: with(without(ms, f.name), f.name, arr), why: fmt.Sprintf("element %d of %s is a %s, not a %s", at, f.name, typ, f.items)}
+		case 8: // one JSON text, but not an object: the update has no fields at all
+			return invalidBodyDraw{members: ms, notObject: notAnObject(t), why: "the body is a JSON value that is not an object"}
 		case 5: // not one JSON text: bytes after the value
 			garbage := rapid.SampledFrom([]string{"x", "}", "]", ",", "{}", "1", `"a"`, "null", "\x00"}).Draw(t, "trailing bytes")
 			return invalidBodyDraw{members: ms, suffix: garbage, why: fmt.Sprintf("the JSON value is followed by %s (not one JSON text)", quote(garbage))}
-		default: // not JSON: cut short, or empty
-			return invalidBodyDraw{members: ms, cut: true, why: "the body is not JSON (cut short, or empty)"}
+		default: // not JSON: empty, or cut short
+			if rapid.Bool().Draw(t, "empty") {
+				return invalidBodyDraw{members: ms, empty: true, why: "the body is empty"}
+			}
+			return invalidBodyDraw{members: ms, cut: true, why: "the body is not JSON (cut short)"}
 		}
 	})
 }
@@ -310,7 +315,26 @@ type invalidBodyDraw struct {
 	suffix string
 	// cut, if set, cuts the written body short (down to nothing).
 	cut bool
-	why string
+	// empty, if set, sends no body at all.
+	empty bool
+	// notObject, if set, writes the body as a JSON value that is not an object:
+	// it returns the text, given the object as written.
+	notObject func(object string) string
+	why       string
+}
+
+// notAnObject draws a JSON text that is not an object: the update inside an array
+// (a batch of one), or an array, a string, a number, a boolean or null.
+func notAnObject(t *rapid.T) func(object string) string {
+	switch kind := rapid.SampledFrom([]string{"array of the update", "array", "string", "number", "boolean", "null"}).Draw(t, "not an object"); kind {
+	case "array of the update":
+		return func(object string) string { return "[" + object + "]" }
+	case "string":
+		return func(object string) string { return quote(object) }
+	default:
+		v := map[string]string{"array": "[]", "number": "1", "boolean": "true", "null": "null"}[kind]
+		return func(string) string { return v }
+	}
 }
 
 func without(ms []member, key string) []member {
@@ -465,11 +489,31 @@ func jsonContentType(t *rapid.T) string {
 	params := rapid.SliceOfN(rapid.SampledFrom([]string{
 		"charset=utf-8", "charset=UTF-8", `Charset="UTF-8"`, `charset="utf-8"`, "CHARSET=utf-8",
 	}), 0, 1).Draw(t, "parameters")
+	if rapid.IntRange(0, 3).Draw(t, "other parameter") == 3 { // shrinks to none
+		at := rapid.IntRange(0, len(params)).Draw(t, "at")
+		params = slices.Insert(params, at, mediaTypeParameter().Draw(t, "parameter"))
+	}
 	sep := rapid.SampledFrom([]string{";", "; ", " ; ", " ;"})
 	for _, p := range params {
 		mt += sep.Draw(t, "separator") + p
 	}
 	return mt
+}
+
+// mediaTypeParameter draws a media type parameter other than charset (RFC 9110
+// section 8.3.1: a token name and a token or quoted-string value); the contract
+// takes application/json "with or without parameters" as JSON.
+func mediaTypeParameter() *rapid.Generator[string] {
+	return rapid.Custom(func(t *rapid.T) string {
+		name := rapid.StringMatching(`[a-zA-Z][a-zA-Z0-9!#$&^_.+-]{0,11}`).Filter(func(n string) bool {
+			return !strings.EqualFold(n, "charset")
+		}).Draw(t, "parameter name")
+		if rapid.Bool().Draw(t, "quoted") {
+			v := rapid.StringMatching(`[ !#-\[\]-~]{0,12}`).Draw(t, "quoted value")
+			return name + `="` + v + `"`
+		}
+		return name + "=" + rapid.StringMatching(`[a-zA-Z0-9!#$&^_.+-]{1,12}`).Draw(t, "parameter value")
+	})
 }
 
 // wellFormedJobID draws an id of the contract's pattern that is not the target's job.
@@ -484,25 +528,50 @@ func (t Target) wellFormedJobID() *rapid.Generator[string] {
 // malformed id still addresses the update endpoint.
 const pathSafe = "-._~!$&'()*+,;=:@"
 
-// malformedJobID draws an id outside "32 letters and digits": another length, or
-// 32 characters one of which is neither a letter nor a digit. It says which.
+// nonASCIIAlnum are letters and digits outside ASCII (Latin, Greek, Cyrillic, Han,
+// Arabic-Indic and Devanagari digits, fullwidth forms): letters and digits to
+// Unicode, but not "letters and digits" of ^[0-9a-z]{32}$. Sent in UTF-8,
+// percent-encoded on the wire.
+const nonASCIIAlnum = "éßñøÄΩжд中文٣५ａＺ０"
+
+// otherRunes are characters that are neither letters nor digits to anyone, outside
+// ASCII: a middle dot, a no-break space, the euro sign, an emoji.
+const otherRunes = "·\u00a0€😀"
+
+// percentEncoded are octets a job id may carry percent-encoded that stay inside
+// one path segment (no %2F, %3F, %23, %2E): controls, space, quotes, delimiters, '%'
+// itself, and bytes that are not UTF-8 alone.
+var percentEncoded = []string{"%20", "%00", "%09", "%22", "%25", "%3C", "%3E", "%5C", "%60", "%7B", "%7C", "%7F", "%80", "%C3", "%FF"}
+
+// malformedJobID draws an id outside "32 letters and digits": another length (up to
+// 1024 characters), or 32 characters one of which is neither an ASCII letter nor an
+// ASCII digit (a path-safe character, a non-ASCII letter or digit or other
+// character, a percent-encoded octet). It returns the id as written in the path,
+// and says which.
 func malformedJobID() *rapid.Generator[[2]string] {
 	alnum := rapid.RuneFrom([]rune("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 	return rapid.Custom(func(t *rapid.T) [2]string {
 		if rapid.Bool().Draw(t, "wrong length") {
-			n := rapid.SampledFrom([]int{31, 33, 1, 16, 64}).Draw(t, "length")
-			id := rapid.StringOfN(alnum, n, n, -1).Draw(t, "id")
+			n := rapid.OneOf(rapid.SampledFrom([]int{31, 33, 1, 16, 64}), rapid.IntRange(65, 1024)).Draw(t, "length")
+			unit := rapid.StringOfN(alnum, 1, 32, -1).Draw(t, "id")
+			id := strings.Repeat(unit, n/len(unit)+1)[:n]
 			return [2]string{id, fmt.Sprintf("%d characters, not 32", n)}
 		}
 		id := []rune(rapid.StringOfN(alnum, 32, 32, -1).Draw(t, "id"))
 		at := rapid.IntRange(0, 31).Draw(t, "at")
-		c := rapid.SampledFrom([]rune(pathSafe)).Draw(t, "character")
-		id[at] = c
-		s := string(id)
-		if s == "." || s == ".." {
-			s += "0"
+		switch rapid.IntRange(0, 2).Draw(t, "kind") {
+		case 0:
+			c := rapid.SampledFrom([]rune(pathSafe)).Draw(t, "character")
+			id[at] = c
+			return [2]string{string(id), fmt.Sprintf("character %d is %q, neither a letter nor a digit", at, c)}
+		case 1:
+			c := rapid.SampledFrom([]rune(nonASCIIAlnum+otherRunes)).Draw(t, "non-ASCII character")
+			id[at] = c
+			return [2]string{string(id), fmt.Sprintf("character %d is %q, not an ASCII letter or digit", at, c)}
+		default:
+			o := rapid.SampledFrom(percentEncoded).Draw(t, "octet")
+			return [2]string{string(id[:at]) + o + string(id[at+1:]), fmt.Sprintf("character %d is the octet %s, percent-encoded", at, o)}
 		}
-		return [2]string{s, fmt.Sprintf("character %d is %q, neither a letter nor a digit", at, c)}
 	})
 }
 
@@ -563,6 +632,10 @@ func (s *specs) invalidUpdateProbe() *rapid.Generator[probe] {
 			b = b[:rapid.IntRange(0, len(strings.TrimSpace(string(b)))-1).Draw(t, "cut at")]
 		case d.suffix != "":
 			b = append(b, d.suffix...)
+		case d.notObject != nil:
+			b = []byte(d.notObject(string(b)))
+		case d.empty:
+			b = nil
 		}
 		rq := update(s.t.JobID, "")
 		rq.body = b
@@ -716,10 +789,36 @@ func (t Target) misplacedToken() *rapid.Generator[wrongCredential] {
 }
 
 // tamperedSignature draws a change made to an AK/SK-signed request after signing:
-// the signature, X-Sdk-Date, SignedHeaders, or the body.
+// the signature, X-Sdk-Date, SignedHeaders, the body, the query string (which the
+// signature covers) or the access key.
 func tamperedSignature() *rapid.Generator[wrongCredential] {
 	return rapid.Custom(func(rt *rapid.T) wrongCredential {
-		switch rapid.IntRange(0, 3).Draw(rt, "tampering") {
+		switch rapid.IntRange(0, 5).Draw(rt, "tampering") {
+		case 4:
+			name := rapid.StringMatching(`[a-z][a-z_]{0,11}`).Draw(rt, "query parameter")
+			value := rapid.StringMatching(`[a-zA-Z0-9]{0,8}`).Draw(rt, "query value")
+			return wrongCredential{what: fmt.Sprintf("the query parameter %s=%s added after signing", name, value), tamper: func(r *http.Request, b []byte) []byte {
+				q := r.URL.Query()
+				q.Add(name, value)
+				r.URL.RawQuery = q.Encode()
+				return b
+			}}
+		case 5:
+			return wrongCredential{what: "the last character of the access key (Access=) changed after signing", tamper: func(r *http.Request, b []byte) []byte {
+				a := r.Header.Get(contract.HeaderAuthorization)
+				i := strings.Index(a, "Access=")
+				j := strings.Index(a[max(i, 0):], ",")
+				if i < 0 || j < 1 {
+					return b
+				}
+				k := i + j - 1 // the access key's last character
+				c := byte('0')
+				if a[k] == '0' {
+					c = '1'
+				}
+				r.Header.Set(contract.HeaderAuthorization, a[:k]+string(c)+a[k+1:])
+				return b
+			}}
 		case 0:
 			at := rapid.IntRange(0, 63).Draw(rt, "hex digit")
 			return wrongCredential{what: fmt.Sprintf("digit %d of the signature changed", at), tamper: func(r *http.Request, b []byte) []byte {
@@ -762,5 +861,181 @@ func tamperedSignature() *rapid.Generator[wrongCredential] {
 				return append(slices.Clone(b), extra...)
 			}}
 		}
+	})
+}
+
+// apiSegments are the last path segments of the notice APIs the contract names
+// (update, its read-back, and disable): a path that ends in none of them after
+// the job id is no API of the gateway.
+var apiSegments = []string{"update", "query", "disable"}
+
+// unknownAPIPath draws a path that is no API of the gateway, made from the update
+// path of jobID: its last segment with letters added before or after it, a segment
+// added after it or before it, or one of the segments before the job id with
+// letters added. Each keeps a segment no API has.
+func unknownAPIPath(jobID string) *rapid.Generator[[2]string] {
+	word := rapid.StringMatching(`[a-z0-9][a-z0-9_-]{0,7}`)
+	return rapid.Custom(func(t *rapid.T) [2]string {
+		segs := []string{"v3", "jobs", "notice", jobID, "update"}
+		var what string
+		switch rapid.IntRange(0, 4).Draw(t, "where") {
+		case 0:
+			w := word.Draw(t, "suffix")
+			segs[4] += w
+			what = fmt.Sprintf("the last segment %q, not update", segs[4])
+		case 1:
+			w := word.Draw(t, "prefix")
+			segs[4] = w + segs[4]
+			what = fmt.Sprintf("the last segment %q, not update", segs[4])
+		case 2:
+			w := word.Draw(t, "segment after")
+			segs = append(segs, w)
+			what = fmt.Sprintf("a segment %q after update", w)
+		case 3:
+			w := word.Filter(func(w string) bool { return !slices.Contains(apiSegments, w) }).Draw(t, "segment before")
+			segs = slices.Insert(segs, 4, w)
+			what = fmt.Sprintf("a segment %q between the job id and update", w)
+		default:
+			i := rapid.IntRange(0, 2).Draw(t, "prefix segment")
+			w := word.Draw(t, "letters added")
+			what = fmt.Sprintf("the segment %q, not %s", segs[i]+w, segs[i])
+			segs[i] += w
+		}
+		return [2]string{"/" + strings.Join(segs, "/"), what}
+	})
+}
+
+// unusualUpdate is an update the other generators never draw, and what the
+// contract answers it.
+type unusualUpdate struct {
+	p probe
+	// invalid reports whether the contract refuses it (400); otherwise it succeeds,
+	// or, where p.open says so, answers a documented 400.
+	invalid bool
+	// large reports whether the body is large enough for a server's body limit:
+	// the OpenAPI document's 413 is an answer too.
+	large bool
+	// anyStatus reports whether the contract says only that the answer is no 5xx:
+	// another method, or another spelling of the path.
+	anyStatus bool
+}
+
+// unusualUpdateProbe draws an update of the target's job with one feature of size or
+// content the other generators never draw: a very long string, a deep nesting or an
+// extreme number where a string belongs, many event names, keys the request table
+// does not list, bytes that are not UTF-8, a lone surrogate or a control character
+// escaped, a query string, another method or spelling of the path; and,
+// independently, the body sent chunked. The rest is a documented update, in the
+// official SDK's Content-Type.
+func (s *specs) unusualUpdateProbe() *rapid.Generator[unusualUpdate] {
+	return rapid.Custom(func(t *rapid.T) unusualUpdate {
+		ms := []member{{"notice_type", "MESSAGE"}, {"enabled_event_type_names", []any{"buildJobSuccess"}}}
+		var u unusualUpdate
+		var what, query string
+		// stringField draws where a string value goes: notice_type, an event name or
+		// param_config.
+		stringField := func() string {
+			return rapid.SampledFrom([]string{"param_config", "notice_type", "an event name"}).Draw(t, "string field")
+		}
+		put := func(field string, v any) {
+			if field == "an event name" {
+				ms[1].value = []any{"buildJobSuccess", v}
+				return
+			}
+			ms = with(without(ms, field), field, v)
+		}
+		method, path := http.MethodPost, contract.UpdatePathFor(s.t.JobID)
+		switch rapid.IntRange(0, 8).Draw(t, "feature") {
+		case 8: // another method, or another spelling of the path
+			if rapid.Bool().Draw(t, "method") {
+				method = rapid.SampledFrom([]string{http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodGet, http.MethodOptions}).Draw(t, "other method")
+				what = "the method " + method + ", not POST"
+			} else {
+				path = rapid.SampledFrom([]string{path + "/", strings.Replace(path, "/update", "//update", 1), strings.ToUpper(path), strings.Replace(path, "/notice/", "/notice/./", 1)}).Draw(t, "path spelling")
+				what = fmt.Sprintf("the path spelled %s", path)
+			}
+			u.anyStatus = true
+		case 0: // a very long string
+			f := stringField()
+			unit := rapid.StringMatching(`[ -~]{1,8}`).Draw(t, "unit")
+			n := rapid.SampledFrom([]int{1 << 10, 1 << 13, 1 << 16}).Draw(t, "length")
+			put(f, strings.Repeat(unit, n/len(unit)+1)[:n])
+			what, u.large = fmt.Sprintf("%s a string of %d bytes", f, n), n >= 1<<13
+			if f != "param_config" {
+				u.p.open = append(u.p.open, fmt.Sprintf("%s is not a value the vendor documents", f))
+			}
+		case 1: // a deep nesting where a string belongs
+			f := stringField()
+			depth := rapid.OneOf(rapid.IntRange(2, 64), rapid.IntRange(65, 1000)).Draw(t, "depth")
+			open, closing := "[", "]"
+			if rapid.Bool().Draw(t, "objects") {
+				open, closing = `{"a":`, "}"
+			}
+			put(f, rawJSON(strings.Repeat(open, depth)+"1"+strings.Repeat(closing, depth)))
+			what, u.invalid = fmt.Sprintf("%s arrays or objects nested %d deep, not a string", f, depth), true
+		case 2: // an extreme number where a string belongs
+			f := stringField()
+			n := rapid.SampledFrom([]string{"1e400", "-1e400", "1e-400", "123456789012345678901234567890", "-0", "0.0000000000000000000001", "1E+308"}).Draw(t, "number")
+			put(f, rawJSON(n))
+			what, u.invalid = fmt.Sprintf("%s the number %s, not a string", f, n), true
+		case 3: // many event names
+			n := rapid.IntRange(6, 2000).Draw(t, "event names")
+			arr := make([]any, n)
+			for i := range arr {
+				arr[i] = contract.EventTypes()[i%len(contract.EventTypes())]
+			}
+			ms[1].value = arr
+			what, u.large = fmt.Sprintf("enabled_event_type_names %d names, each documented", n), n >= 500
+			u.p.open = append(u.p.open, "the event names are more than the five documented, repeated")
+		case 4: // keys the request table does not list
+			n := rapid.IntRange(1, 200).Draw(t, "keys")
+			key := rapid.StringMatching(`[a-zA-Z_]{1,12}`).Filter(func(k string) bool {
+				return !slices.ContainsFunc(s.bs.fields, func(f field) bool { return strings.EqualFold(f.name, k) })
+			}).Draw(t, "key")
+			for i := range n {
+				ms = append(ms, member{fmt.Sprintf("%s_%d", key, i), valueOfType(t, rapid.SampledFrom(jsonTypes).Draw(t, "type"))})
+			}
+			what = fmt.Sprintf("%d keys the request table does not list (%s_0, ...)", n, key)
+			u.p.open = append(u.p.open, "the body has keys the request table does not list")
+		case 5: // bytes that are not UTF-8 in a string
+			f := stringField()
+			bad := rapid.SampledFrom([]string{"\xff", "\xc3", "\xed\xa0\x80", "\xc0\xaf", "\x80"}).Draw(t, "bytes")
+			put(f, rawJSON(`"MESSAGE`+bad+`"`))
+			what = fmt.Sprintf("%s a string holding the bytes %q, not UTF-8", f, bad)
+			u.p.open = append(u.p.open, "a body that is not UTF-8 is not JSON (RFC 8259 section 8.1), but the contract does not say it is refused")
+		case 6: // an escape of a lone surrogate or a control character
+			f := stringField()
+			esc := rapid.SampledFrom([]string{`\u0000`, `\u001f`, `\u007f`, `\ud800`, `\udfff`, `\udc00\ud800`}).Draw(t, "escape")
+			put(f, rawJSON(`"MESSAGE`+esc+`"`))
+			what = fmt.Sprintf("%s a string with the escape %s", f, esc)
+			switch {
+			case strings.Contains(esc, `\ud`):
+				u.p.open = append(u.p.open, "a lone surrogate's meaning is not defined (RFC 8259 section 8.2)")
+			case f != "param_config":
+				u.p.open = append(u.p.open, fmt.Sprintf("%s is not a value the vendor documents", f))
+			}
+		default: // a query string
+			n := rapid.IntRange(1, 4).Draw(t, "query parameters")
+			params := make([]string, n)
+			for i := range params {
+				params[i] = rapid.SampledFrom([]string{"notice_type=MAIL", "job_id=", "a=1", "a=2", "flag", "x=%ZZ", "e=%C3%A9", "q=a+b", "=v", ""}).Draw(t, "query parameter")
+			}
+			query = "?" + strings.Join(params, "&")
+			what = fmt.Sprintf("the query string %q", query)
+			u.p.open = append(u.p.open, "the update defines no query parameters")
+		}
+		u.p.rq = update(s.t.JobID, "")
+		u.p.rq.method, u.p.rq.path = method, path+query
+		u.p.rq.header.Set("Content-Type", "application/json")
+		var b strings.Builder
+		spelling{func() string { return "" }, func() bool { return false }}.write(&b, ms)
+		u.p.rq.body = []byte(b.String())
+		u.p.rq.chunked = rapid.IntRange(0, 3).Draw(t, "chunked") == 3 // shrinks to a Content-Length
+		framing := ""
+		if u.p.rq.chunked {
+			framing = ", sent chunked (no Content-Length)"
+		}
+		u.p.drawn = "an update with " + what + framing
+		return u
 	})
 }

@@ -68,6 +68,16 @@ var (
 	// Signatures are exact [docs: APIGW.0301 "verify aksk signature fail"].
 	tamperedSignatureRule = Rule{Must, contract.SourceDocs,
 		"an AK/SK request whose signature, X-Sdk-Date, SignedHeaders or body was changed after signing answers 401: accepting it is an authentication bypass"}
+	// Validation before lookup [docs: the service validates, then looks the job up].
+	validateBeforeLookupRule = Rule{Must, contract.SourceDocs,
+		"only an authenticated request is validated (400), then looked up (404): an update refused as invalid for the job is refused with 400 for a job_id that no job has too, not answered 404 (CONTRACT.md, \"Precedence\")"}
+	// No API, before anything else [docs: APIGW.0101].
+	unknownAPIRule = Rule{Must, contract.SourceDocs,
+		"a path that is no API of the gateway answers 404 with an error body before anything else: whatever the credentials, with none or a token no one issued too (CONTRACT.md, \"Precedence\")"}
+	// Size and content the other checks never send [seed][RFC 8259; CONTRACT.md "The
+	// wire", "Values"].
+	unusualUpdateRule = Rule{Must, contract.SourceSeed,
+		"an update with a very long string, a deep nesting or an extreme number where a string belongs, many event names, keys the table does not list, bytes that are not UTF-8, an escaped lone surrogate or control character, a query string, or its body sent chunked gets the contract's answer: 200 (or a documented 400 where the contract leaves it open), 400 where it is invalid, 413 with an error body only for a large body; sent with another method or path spelling, any answer but 5xx; never no answer"}
 	// Every answer is readable [seed: JSON bodies; RFC 8259].
 	everyAnswerRule = Rule{Must, contract.SourceSeed,
 		"every answer's body is one JSON value (nothing after it but whitespace) in valid UTF-8, of the OpenAPI document's shape for its status"}
@@ -139,6 +149,61 @@ func (s *specs) properties() {
 				return
 			}
 			e.wantError(p, x, http.StatusNotFound)
+		})
+	})
+
+	When("requests are generated from the contract to check the order of the errors", Label(LabelGenerated), func() {
+		// Validation, then lookup. MUST [docs][obs].
+		s.property("answers 400, not 404, to every invalid update of a job that does not exist", validateBeforeLookupRule, nil, func(e *example) {
+			p := e.s.invalidUpdateProbe().Draw(e.t, "request")
+			x := e.send(p)
+			if x.Status != http.StatusBadRequest {
+				return // not refused for the job: the check of invalid updates reports it
+			}
+			id := e.s.t.wellFormedJobID().Draw(e.t, "job id")
+			q := p
+			q.rq.header = p.rq.header.Clone()
+			q.rq.path = contract.UpdatePathFor(id)
+			q.drawn = fmt.Sprintf("%s, of the well-formed job_id %s that no job has (the same update of the job answered 400)", p.drawn, id)
+			e.wantError(q, e.send(q), http.StatusBadRequest)
+		})
+		// No API, before the credentials. MUST [docs][obs].
+		s.property("answers 404 with an error body to every path that is no API, whatever its credentials", unknownAPIRule, nil, func(e *example) {
+			p := e.s.unknownAPIProbe().Draw(e.t, "request")
+			x := e.send(p)
+			if x.Status != http.StatusNotFound {
+				e.fail(p, x, "%s answered %d %s, want 404 Not Found: no API is there", p.drawn, x.Status, http.StatusText(x.Status))
+			}
+			// The body is held to the document's 404 of the update, the error body
+			// every status shares.
+			r := x.req.Clone(context.WithoutCancel(e.ctx))
+			r.Method, r.URL.Path, r.URL.RawPath, r.URL.RawQuery = http.MethodPost, contract.UpdatePathFor(e.s.t.JobID), "", ""
+			if err := e.s.t.Contract.ValidateResponse(context.Background(), r, http.StatusNotFound, x.Header, x.Body); err != nil {
+				e.fail(p, x, "%s answered 404, but not with an error body: %s", p.drawn, schemaWhy(err))
+			}
+		})
+	})
+
+	When("updates of unusual size or content are generated from the contract", Label(LabelGenerated), func() {
+		// Size and content change nothing. MUST [seed][RFC 8259].
+		s.property("answers each as the contract says, never 5xx", unusualUpdateRule, nil, func(e *example) {
+			u := e.s.unusualUpdateProbe().Draw(e.t, "request")
+			x := e.send(u.p)
+			if x.Status >= 500 {
+				e.fail(u.p, x, "%s answered %d %s: no request answers 5xx unless it asks for a fault", u.p.drawn, x.Status, http.StatusText(x.Status))
+			}
+			if u.anyStatus {
+				return
+			}
+			if u.large && x.Status == http.StatusRequestEntityTooLarge { // the server's body limit
+				e.wantError(u.p, x, http.StatusRequestEntityTooLarge)
+				return
+			}
+			if u.invalid {
+				e.wantError(u.p, x, http.StatusBadRequest)
+				return
+			}
+			e.wantSuccess(u.p, x)
 		})
 	})
 
@@ -350,11 +415,15 @@ func (s *specs) anyRequestShape(t *rapid.T) probe {
 
 // shapeText describes a request anyRequestShape drew.
 func shapeText(jobIs, ct string) string {
-	cts := "no Content-Type"
-	if ct != "" {
-		cts = "Content-Type " + quote(ct)
+	return fmt.Sprintf("a request to %s with %s and the body shown", jobIs, contentTypeText(ct))
+}
+
+// contentTypeText names a drawn Content-Type, or its absence.
+func contentTypeText(ct string) string {
+	if ct == "" {
+		return "no Content-Type"
 	}
-	return fmt.Sprintf("a request to %s with %s and the body shown", jobIs, cts)
+	return "Content-Type " + quote(ct)
 }
 
 // malformedJobIDProbe draws a valid update of a malformed job id.
@@ -413,6 +482,29 @@ func (s *specs) unauthenticatedProbe() *rapid.Generator[probe] {
 		p.rq.tamper, p.rq.secrets = w.tamper, w.secret
 		p.drawn = w.what + ", " + p.drawn
 		return p
+	})
+}
+
+// unknownAPIProbe draws a valid update sent to a path that is no API (see
+// unknownAPIPath), made from the job's id or a well-formed id of no job, with the
+// target's credentials, none, or a token no one issued.
+func (s *specs) unknownAPIProbe() *rapid.Generator[probe] {
+	return rapid.Custom(func(t *rapid.T) probe {
+		id, jobIs := s.t.JobID, "the job's id"
+		if rapid.Bool().Draw(t, "of no job") {
+			id, jobIs = s.t.wellFormedJobID().Draw(t, "missing job"), "a well-formed id of no job"
+		}
+		path := unknownAPIPath(id).Draw(t, "path")
+		rq := update(id, validBody)
+		rq.path = path[0]
+		creds := "the target's credentials"
+		switch rapid.IntRange(0, 2).Draw(t, "credentials") {
+		case 1:
+			rq.creds, creds = credsNone, "no credentials"
+		case 2:
+			rq.creds, creds = credsInvalidToken, "a token no one issued"
+		}
+		return probe{rq: rq, drawn: fmt.Sprintf("a valid update sent to %s (%s; the job id is %s) with %s", path[0], path[1], jobIs, creds)}
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
@@ -46,6 +47,13 @@ const (
 	propTampered       = genCredentials + "refuses every AK/SK request changed after signing"
 	propEveryAnswer    = genAny + "answers one JSON value in valid UTF-8, of the documented shape for its status"
 	propState          = "shows what a model of the updates shows"
+
+	genOrder   = "when requests are generated from the contract to check the order of the errors "
+	genUnusual = "when updates of unusual size or content are generated from the contract "
+
+	propValidateFirst = genOrder + "answers 400, not 404, to every invalid update of a job that does not exist"
+	propUnknownAPI    = genOrder + "answers 404 with an error body to every path that is no API"
+	propUnusual       = genUnusual + "answers each as the contract says, never 5xx"
 )
 
 // propertyBroken returns the broken servers of the generated checks: each breaks a
@@ -207,6 +215,74 @@ func propertyBroken() []Server {
 				}
 			})),
 
+		// The order of the errors.
+		must("looks-up-before-validating", "the job is looked up before the update is validated: an invalid update of a job that does not exist answers 404",
+			propValidateFirst, lookUpFirst()),
+		must("authenticates-before-routing", "credentials are checked before the route: a path that is no API answers 401 without valid credentials",
+			propUnknownAPI, authenticateFirst()),
+		must("update-prefix-routed", "a path that starts with the update path (updates, update/x) is served as the update",
+			propUnknownAPI, onRequest(func(r *http.Request, _ []byte) {
+				id := jobOf(r)
+				rest := strings.TrimPrefix(r.URL.Path, contract.NoticePrefix+id+"/")
+				if rest != r.URL.Path && rest != "update" && strings.HasPrefix(rest, "update") {
+					r.URL.Path, r.URL.RawPath = contract.UpdatePathFor(id), ""
+				}
+			})),
+
+		// Requests of unusual size or content.
+		must("deep-nesting-500", "a body that nests arrays or objects more than 32 deep answers 500, as a parser's depth limit reported as a fault",
+			propUnusual, failWhen(func(b []byte) bool { return nestingDepth(b) > 32 }, http.StatusInternalServerError)),
+		must("chunked-body-read-as-empty", "a body sent chunked (no Content-Length) is read as Content-Length bytes, none: the update answers 400",
+			propUnusual, func(ref http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.ContentLength < 0 { // unknown: chunked
+						_, _ = io.Copy(io.Discard, r.Body) // read, then lost
+						r.Body, r.ContentLength = http.NoBody, 0
+					}
+					ref.ServeHTTP(w, r)
+				})
+			}),
+
+		must("other-method-500", "a method other than POST and GET on the update path answers 500, as a handler whose method switch has no default",
+			propUnusual, func(ref http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method != http.MethodPost && r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, contract.NoticePrefix) {
+						writeError(w, contract.Error(contract.InternalError))
+						return
+					}
+					ref.ServeHTTP(w, r)
+				})
+			}),
+
+		// Generated kinds of request the hand-picked checks never send.
+		must("array-body-unwrapped", "a body that is a JSON array holding the update (a batch of one) is taken as the update",
+			propInvalid, onBodyBytes(func(b []byte) []byte {
+				var xs []json.RawMessage
+				if json.Unmarshal(b, &xs) == nil && len(xs) > 0 {
+					if _, ok := object(xs[0]); ok {
+						return xs[0]
+					}
+				}
+				return b
+			})),
+		must("job-id-unicode-letters", "job ids are checked as 32 Unicode letters or digits (as Python's str.isalnum): one with é or ٣ is looked up (404)",
+			propMalformedID, onPath(func(id string) (int, bool) {
+				return http.StatusNotFound, utf8.RuneCountInString(id) == 32 && !alnum(id) && !strings.ContainsFunc(id, func(r rune) bool {
+					return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+				})
+			})),
+		must("aksk-query-unsigned", "an AK/SK signature is verified without the query string: a query parameter added after signing is accepted",
+			propTampered, dropUnsignedQuery()),
+		must("content-type-parameter-refused", "a Content-Type application/json with a parameter other than charset answers 400",
+			propValid, onAnswer(func(r *http.Request, _ []byte, a *answer) bool {
+				_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+				if err != nil || r.Method != http.MethodPost || a.status != http.StatusOK {
+					return false
+				}
+				delete(params, "charset")
+				return len(params) > 0
+			}, invalidParameter)),
+
 		// State.
 		should("first-update-sticks", "only the first update of a notice type changes anything; later ones answer 200 and are lost",
 			propState, firstUpdateSticks()),
@@ -362,6 +438,110 @@ func validateFirst(forbiddenOnly bool) func(http.Handler) http.Handler {
 			ref.ServeHTTP(w, r)
 		})
 	}
+}
+
+// lookUpFirst answers 404 to an authenticated update of a well-formed job_id that
+// no job has before the body is validated, as a service that loads the job first.
+func lookUpFirst() func(http.Handler) http.Handler {
+	return func(ref http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id := jobOf(r)
+			if r.Method == http.MethodPost && authenticated(r) && contractJobID.MatchString(id) && !slices.Contains(demoJobs(), id) {
+				writeError(w, contract.Error(contract.JobNotFound))
+				return
+			}
+			ref.ServeHTTP(w, r)
+		})
+	}
+}
+
+// authenticateFirst answers 401 to a request without the demo token before routing
+// it, as an authentication middleware in front of the router does.
+func authenticateFirst() func(http.Handler) http.Handler {
+	c, err := contract.Load()
+	if err != nil {
+		panic(err)
+	}
+	return func(ref http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, _, err := c.Route(r); err != nil && !authenticated(r) {
+				e := contract.Error(contract.InvalidToken)
+				if r.Header.Get(contract.HeaderAuthToken) == "" {
+					e = contract.Error(contract.MissingCredentials)
+				}
+				writeError(w, e)
+				return
+			}
+			ref.ServeHTTP(w, r)
+		})
+	}
+}
+
+// nestingDepth returns the deepest nesting of arrays and objects in a JSON text,
+// strings skipped.
+func nestingDepth(b []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// dropUnsignedQuery serves an AK/SK request whose signature verifies only without
+// its query string as if it had none, as a verifier that signs the path alone.
+func dropUnsignedQuery() func(http.Handler) http.Handler {
+	lookup := demoKeys()
+	return func(ref http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			if r.URL.RawQuery != "" && aksk.IsAKSK(r.Header.Get(contract.HeaderAuthorization)) && aksk.Verify(r, b, lookup) != nil {
+				bare := r.Clone(r.Context())
+				bare.URL.RawQuery = ""
+				if aksk.Verify(bare, b, lookup) == nil {
+					r.URL.RawQuery = ""
+				}
+			}
+			ref.ServeHTTP(w, r)
+		})
+	}
+}
+
+// demoKeys looks up the demo profile's secret key of an access key.
+func demoKeys() func(ak string) (string, bool) {
+	p, err := mock.DefaultProfile()
+	if err != nil {
+		panic(err)
+	}
+	return func(ak string) (string, bool) {
+		for _, c := range p.Credentials {
+			if c.AK == ak {
+				return c.SK, true
+			}
+		}
+		return "", false
+	}
+}
+
+func demoJobs() []string {
+	p, err := mock.DefaultProfile()
+	if err != nil {
+		return nil
+	}
+	return p.JobIDs
 }
 
 func demoJob() string {

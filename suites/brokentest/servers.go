@@ -605,14 +605,21 @@ func demoToken() string {
 // property of every request of its kind. verify runs each prover with --seed 1
 // (proverFlags), so these sets repeat; the catalogue test names any change.
 func generatedAlso() map[string][]string {
+	const (
+		validateFirst = "when requests are generated from the contract to check the order of the errors answers 400, not 404, to every invalid update of a job that does not exist"
+		unknownAPI    = "when requests are generated from the contract to check the order of the errors answers 404 with an error body to every path that is no API, whatever its credentials"
+		unusual       = "when updates of unusual size or content are generated from the contract answers each as the contract says, never 5xx"
+	)
 	// A success answer that is not the JSON envelope breaks every check that reads it.
 	successNotJSON := []string{
 		"answers one JSON value in valid UTF-8",
 		"answers every valid update 200",
 		"shows what a model of the updates shows",
+		unusual,
 	}
 	// What breaks in every error answer breaks every generated check that reads one.
 	errorBodyBroken := []string{
+		validateFirst, unknownAPI, unusual,
 		"answers one JSON value in valid UTF-8",
 		"answers 401 to every request without valid credentials",
 		"answers 403 to every request of a caller not allowed",
@@ -627,22 +634,40 @@ func generatedAlso() map[string][]string {
 		"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
 	}
 	return map[string][]string{
+		"aksk-query-unsigned": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"job-id-unicode-letters": {
+			"answers every malformed job_id error_code",
+		},
+		"job-id-truncated": {
+			"answers every malformed job_id 400",
+			"answers every malformed job_id error_code",
+		},
+		"param-config-object-accepted": {
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
 		"envelope-without-status": {
+			unusual,
 			"answers one JSON value in valid UTF-8",
 			"answers every valid update 200",
 		},
 		"envelope-without-error": {
+			unusual,
 			"answers one JSON value in valid UTF-8",
 			"answers every valid update 200",
 		},
 		"envelope-without-result": {
+			unusual,
 			"answers one JSON value in valid UTF-8",
 			"answers every valid update 200",
 		},
 		"status-fail": {
+			unusual,
 			"answers every valid update 200",
 		},
 		"result-number": {
+			unusual,
 			"answers one JSON value in valid UTF-8",
 			"answers every valid update 200",
 		},
@@ -660,6 +685,7 @@ func generatedAlso() map[string][]string {
 			"answers 403 to every request of a caller not allowed",
 		},
 		"missing-credentials-as-403": {
+			unknownAPI,
 			"answers 401 to every request without valid credentials",
 			"authenticates nothing with the token anywhere but X-Auth-Token",
 		},
@@ -671,7 +697,7 @@ func generatedAlso() map[string][]string {
 			"answers no request with 5xx",
 		},
 		"empty-body-500": {
-			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
 			"when requests are generated from the contract answers no request with 5xx",
 		},
@@ -682,18 +708,18 @@ func generatedAlso() map[string][]string {
 			"answers every invalid update 400",
 		},
 		"notice-type-number-accepted": {
+			unusual,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"event-names-string-accepted": {
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"event-name-number-accepted": {
+			unusual,
 			"answers every invalid update 400",
 		},
 		"null-event-names-500": {
-			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
-			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
-			"when requests are generated from the contract answers every invalid update 400 with an error body",
+			"when requests are generated from the contract answers no request with 5xx",
 		},
 		"job-id-length-unchecked": {
 			"answers every malformed job_id 400",
@@ -704,16 +730,18 @@ func generatedAlso() map[string][]string {
 			"answers every malformed job_id error_code",
 		},
 		"unknown-job-422": {
+			unknownAPI,
 			"answers every well-formed job_id of no job 404",
-			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"unknown-job-created": {
+			unknownAPI,
 			"answers every well-formed job_id of no job 404",
 		},
 		"error-keys-renamed": errorBodyBroken,
 		"error-code-number":  errorBodyBroken,
 		"error-code-empty":   errorBodyBroken,
 		"error-msg-missing": {
+			validateFirst, unknownAPI, unusual,
 			"answers one JSON value in valid UTF-8",
 			"answers 401 to every request without valid credentials",
 			"answers 403 to every request of a caller not allowed",
@@ -732,6 +760,7 @@ func generatedAlso() map[string][]string {
 			"shows what a model of the updates shows",
 		},
 		"charset-required": {
+			unusual,
 			"when requests are generated from the contract answers every valid update 200 with the envelope",
 		},
 		"read-back-stale": {
@@ -750,6 +779,7 @@ func generatedAlso() map[string][]string {
 			"answers every malformed job_id error_code",
 		},
 		"non-ascii-500": {
+			unusual,
 			"when requests are generated from the contract answers no request with 5xx",
 		},
 		"event-count-500": {
@@ -757,6 +787,7 @@ func generatedAlso() map[string][]string {
 			"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows",
 		},
 		"param-config-500": {
+			unusual,
 			"when requests are generated from the contract answers no request with 5xx",
 		},
 		"pretty-json-500": {
@@ -767,6 +798,7 @@ func generatedAlso() map[string][]string {
 			"when requests are generated from the contract answers no request with 5xx",
 		},
 		"escape-500": {
+			unusual,
 			"when requests are generated from the contract answers no request with 5xx",
 			"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows",
 		},
@@ -779,6 +811,7 @@ func generatedAlso() map[string][]string {
 			"when enabled_event_type_names is null, as the SDK sends a nil list answers an error_code the vendor uses with 400",
 		},
 		"param-config-number-accepted": {
+			unusual,
 			"when param_config is an object answers 400",
 			"when param_config is an object answers an error body with error_code and error_msg",
 			"when param_config is an object answers an error_code the vendor uses with 400",
@@ -787,6 +820,7 @@ func generatedAlso() map[string][]string {
 			"when credentials are generated from the contract refuses every AK/SK request changed after signing",
 		},
 		"job-id-hex-only": {
+			unknownAPI,
 			"when job_id is well-formed but no such job exists answers 404",
 			"when job_id is well-formed but no such job exists answers an error_code the vendor uses with 404",
 		},
@@ -796,6 +830,7 @@ func generatedAlso() map[string][]string {
 			"when requests are generated from the contract answers every malformed job_id error_code CB.00060201",
 		},
 		"validates-before-authenticating": {
+			unknownAPI,
 			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
 			"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token",
 			"when credentials are generated from the contract refuses every AK/SK request changed after signing",
@@ -824,20 +859,24 @@ func generatedAlso() map[string][]string {
 			"answers 403 to every request of a caller not allowed",
 		},
 		"missing-field-error-list": {
+			validateFirst,
 			"answers every invalid update 400",
 			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"element-type-plain-text": {
+			validateFirst,
+			unusual,
 			"answers every invalid update 400",
 			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"null-list-error-sniffed-type": {
+			validateFirst,
 			"answers every invalid update 400",
 			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"unknown-job-router-404": {
+			unknownAPI,
 			"answers every well-formed job_id of no job 404",
-			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"invalid-token-oauth-error": {
 			"answers 401 to every request without valid credentials",
@@ -845,6 +884,8 @@ func generatedAlso() map[string][]string {
 			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"type-error-msg-null": {
+			validateFirst,
+			unusual,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"job-id-error-msg-details": {
@@ -866,12 +907,16 @@ func generatedAlso() map[string][]string {
 			"answers every malformed job_id error_code",
 		},
 		"empty-body-framework-error": {
+			validateFirst,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"type-error-msg-list": {
+			validateFirst,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"param-config-error-nested": {
+			validateFirst,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 	}
