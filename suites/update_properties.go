@@ -99,7 +99,7 @@ func (s *specs) properties() {
 		})
 		// Every valid update succeeds. MUST [seed].
 		s.property("answers every valid update 200 with the envelope", validUpdatesRule, nil, func(e *example) {
-			p := e.s.validUpdateProbe().Draw(e.t, "request")
+			p := e.s.validUpdateAnyParametersProbe().Draw(e.t, "request")
 			x := e.send(p)
 			e.wantSuccess(p, x)
 		})

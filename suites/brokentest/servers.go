@@ -732,6 +732,7 @@ func generatedAlso() map[string][]string {
 		"unknown-job-422": {
 			unknownAPI,
 			"answers every well-formed job_id of no job 404",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"unknown-job-created": {
 			unknownAPI,
@@ -836,9 +837,6 @@ func generatedAlso() map[string][]string {
 			"when credentials are generated from the contract refuses every AK/SK request changed after signing",
 			"when credentials are generated from the contract refuses every token that differs from the valid one",
 		},
-		"token-last-byte-ignored": {
-			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
-		},
 		"token-case-insensitive": {
 			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
 		},
@@ -877,6 +875,7 @@ func generatedAlso() map[string][]string {
 		"unknown-job-router-404": {
 			unknownAPI,
 			"answers every well-formed job_id of no job 404",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"invalid-token-oauth-error": {
 			"answers 401 to every request without valid credentials",

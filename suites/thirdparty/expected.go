@@ -38,24 +38,23 @@ const (
 	whyProxyNotJSON      = `Prism answers a body it cannot parse itself, without forwarding it: 400 with its own {"error":{"code":"invalid_json"}}`
 
 	// The generated checks (--seed 1).
-	whyPrismGenNoServerError = "Prism answers every drawn request with one of the document's examples: no 5xx without Prefer: code=500"
-	whyPrismGenValid         = "the document's request schema accepts every valid update, and Prism answers the 200 example"
-	whyPrismGenJobIDCode     = "Prism answers every 400 with the document's 400 example, whose error_code is CB.00060200"
-	whyPrismGenPrecedence    = "Prism only checks that a security scheme's header is there: a token no one issued passes, and the invalid body then answers 400"
-	whyPrismGenForbidden     = "Prism cannot know which tokens are forbidden: the forbidden token passes, and the invalid body then answers 400"
-	whyPrismGenMisplaced     = "the document's aksk scheme is an apiKey in Authorization: the token in an Authorization header satisfies it"
+	whyPrismGenCrash = "Prism exits on a path holding the percent-encoded octet %FF, which this check draws first (URIError: URI malformed, in mock and proxy mode alike): that request gets no answer"
+	whyPrismGenGone  = "no answer: Prism exited on the %FF path the 5xx check sent before (URIError: URI malformed)"
 
 	whyWireMockGenNoServerError = "no request seed 1 draws for this check reaches WireMock's 500 (the 403 check's form-encoded one does)"
-	whyWireMockGenValid         = "stub 06's JSON schema accepts every valid update, and stub 08 answers the envelope"
 	whyWireMockGenTrailing      = "stub 06's JSON schema match ignores bytes after the JSON value: such a body reaches stub 08 and answers 200"
 	whyWireMockGenPrecedence    = "WireMock cannot verify a signature: a tampered one passes the credential stubs, and stub 06 then answers the invalid body 400"
 	whyWireMockGenForm500       = `WireMock (Jetty) decodes a body sent as application/x-www-form-urlencoded as a form before any stub: a "%" in it answers 500 with an HTML page`
 	whyWireMockGenMisplaced     = "stub 08 takes any Authorization header for an AK/SK signature: the token in Authorization authenticates"
+	whyWireMockGenParameter     = `WireMock (Jetty) answers a Content-Type with an empty quoted parameter value (application/json;charset=utf-8 ; A="") 500 with an HTML page, before any stub`
+	whyWireMockGenNulOctet      = "WireMock (Jetty) refuses a path holding the octet %00 itself: 400 with an HTML page, not stub 05's error body"
+	whyWireMockGenOrder         = "stub 06-invalid-body.json answers an invalid body 400 whatever the job_id, before stub 07 looks the job up"
+	whyWireMockGenNoAPI         = "stub 99-unknown-api.json answers every other path 404 with an error body, whatever the credentials"
+	whyWireMockGenUnusual       = "the stubs answer every unusual update as the contract says: stub 06's JSON schema refuses what is invalid, and no drawn request reaches a 5xx"
 	whyWireMockGenAnswers       = "every stub answers a JSON body of the document's shape for its status"
 
-	whyProxyGenNotJSONFirst = "Prism answers a body it cannot parse itself (400 invalid_json) before the reference mock sees the credentials"
-	whyProxyGenBeforeAuth   = "Prism parses and re-encodes the body before the reference mock checks the signature: a body changed after signing answers 400 (invalid), not 401"
-	whyProxyGenReencoded    = "Prism re-encodes the JSON body it forwards: whitespace appended after signing is gone when the reference mock checks the signature, which verifies"
+	whyProxyGenGone  = "Prism exits on a path holding %FF (URIError: URI malformed), which the 5xx check draws first; from then on the recorder in front of it answers 502 to every request"
+	whyProxyGenOrder = "after Prism exited every answer is 502, and the check compares the missing job's answer only when the job's is 400: nothing to compare"
 )
 
 // prismExpected is the verdict of each check, in the report's order.
@@ -126,20 +125,23 @@ func prismExpected() []Expectation {
 		{"when the server fails (Prefer: code=500) answers an error body with error_code and error_msg", verify.ResultPass, whyPrismFault},
 		{"when the server fails (Prefer: code=500) answers an error_code the vendor uses with 500", verify.ResultPass, whyPrismFault},
 		{"when the update is read back with GET /v3/jobs/notice/{job_id}/query shows the events the update enabled", verify.ResultWarn, whyPrismReadBack},
-		{"when requests are generated from the contract answers no request with 5xx", verify.ResultPass, whyPrismGenNoServerError},
-		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultPass, whyPrismGenValid},
-		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyPrismNotJSON},
-		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultPass, whyPrismJobID},
-		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultWarn, whyPrismGenJobIDCode},
-		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultPass, whyPrismJobID},
-		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultFail, whyPrismUnknownJob},
-		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyPrismGenPrecedence},
-		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyPrismGenForbidden},
-		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultFail, whyPrismInvalidToken},
-		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyPrismGenMisplaced},
-		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyPrismAKSKWrong},
-		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyPrismNotJSON},
-		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyPrismReadBack},
+		{"when requests are generated from the contract answers no request with 5xx", verify.ResultFail, whyPrismGenCrash},
+		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultFail, whyPrismGenGone},
+		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyPrismGenGone},
+		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultFail, whyPrismGenGone},
+		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultWarn, whyPrismGenGone},
+		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultFail, whyPrismGenGone},
+		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultFail, whyPrismGenGone},
+		{"when requests are generated from the contract to check the order of the errors answers 400, not 404, to every invalid update of a job that does not exist", verify.ResultFail, whyPrismGenGone},
+		{"when requests are generated from the contract to check the order of the errors answers 404 with an error body to every path that is no API, whatever its credentials", verify.ResultFail, whyPrismGenGone},
+		{"when updates of unusual size or content are generated from the contract answers each as the contract says, never 5xx", verify.ResultFail, whyPrismGenGone},
+		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyPrismGenGone},
+		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyPrismGenGone},
+		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultFail, whyPrismGenGone},
+		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyPrismGenGone},
+		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyPrismGenGone},
+		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyPrismGenGone},
+		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyPrismGenGone},
 	}
 }
 
@@ -212,12 +214,15 @@ func wiremockExpected() []Expectation {
 		{"when the server fails (Prefer: code=500) answers an error_code the vendor uses with 500", verify.ResultPass, whyWireMockFault},
 		{"when the update is read back with GET /v3/jobs/notice/{job_id}/query shows the events the update enabled", verify.ResultWarn, whyWireMockReadBack},
 		{"when requests are generated from the contract answers no request with 5xx", verify.ResultPass, whyWireMockGenNoServerError},
-		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultPass, whyWireMockGenValid},
+		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultFail, whyWireMockGenParameter},
 		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyWireMockGenTrailing},
-		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultPass, whyWireMockJobID},
-		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultPass, whyWireMockJobID},
+		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultFail, whyWireMockGenNulOctet},
+		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultWarn, whyWireMockGenNulOctet},
 		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultPass, whyWireMockJobID},
 		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultPass, whyWireMockUnknownJob},
+		{"when requests are generated from the contract to check the order of the errors answers 400, not 404, to every invalid update of a job that does not exist", verify.ResultPass, whyWireMockGenOrder},
+		{"when requests are generated from the contract to check the order of the errors answers 404 with an error body to every path that is no API, whatever its credentials", verify.ResultPass, whyWireMockGenNoAPI},
+		{"when updates of unusual size or content are generated from the contract answers each as the contract says, never 5xx", verify.ResultPass, whyWireMockGenUnusual},
 		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyWireMockGenPrecedence},
 		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyWireMockGenForm500},
 		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultPass, whyWireMockInvalidToken},
@@ -296,19 +301,22 @@ func prismProxyExpected() []Expectation {
 		{"when the server fails (Prefer: code=500) answers an error body with error_code and error_msg", verify.ResultPass, whyProxyForwarded},
 		{"when the server fails (Prefer: code=500) answers an error_code the vendor uses with 500", verify.ResultPass, whyProxyForwarded},
 		{"when the update is read back with GET /v3/jobs/notice/{job_id}/query shows the events the update enabled", verify.ResultPass, whyProxyForwarded},
-		{"when requests are generated from the contract answers no request with 5xx", verify.ResultPass, whyProxyForwarded},
-		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultPass, whyProxyForwarded},
-		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyProxyNotJSON},
-		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultPass, whyProxyForwarded},
-		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultPass, whyProxyForwarded},
-		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultPass, whyProxyForwarded},
-		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultPass, whyProxyForwarded},
-		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyProxyGenBeforeAuth},
-		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyProxyGenNotJSONFirst},
-		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultPass, whyProxyForwarded},
-		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultPass, whyProxyForwarded},
-		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyProxyGenReencoded},
-		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyProxyNotJSON},
-		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultPass, whyProxyForwarded},
+		{"when requests are generated from the contract answers no request with 5xx", verify.ResultFail, whyProxyGenGone},
+		{"when requests are generated from the contract answers every valid update 200 with the envelope", verify.ResultFail, whyProxyGenGone},
+		{"when requests are generated from the contract answers every invalid update 400 with an error body", verify.ResultFail, whyProxyGenGone},
+		{"when requests are generated from the contract answers every malformed job_id 400 with an error body", verify.ResultFail, whyProxyGenGone},
+		{"when requests are generated from the contract answers every malformed job_id error_code CB.00060201", verify.ResultWarn, whyProxyGenGone},
+		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultFail, whyProxyGenGone},
+		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultFail, whyProxyGenGone},
+		{"when requests are generated from the contract to check the order of the errors answers 400, not 404, to every invalid update of a job that does not exist", verify.ResultPass, whyProxyGenOrder},
+		{"when requests are generated from the contract to check the order of the errors answers 404 with an error body to every path that is no API, whatever its credentials", verify.ResultFail, whyProxyGenGone},
+		{"when updates of unusual size or content are generated from the contract answers each as the contract says, never 5xx", verify.ResultFail, whyProxyGenGone},
+		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyProxyGenGone},
+		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyProxyGenGone},
+		{"when credentials are generated from the contract refuses every token that differs from the valid one", verify.ResultFail, whyProxyGenGone},
+		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyProxyGenGone},
+		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyProxyGenGone},
+		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyProxyGenGone},
+		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyProxyGenGone},
 	}
 }
