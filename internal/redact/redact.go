@@ -693,7 +693,8 @@ func (r *run) url(s, field string) string {
 
 var telegramBotRE = regexp.MustCompile(`^bot[0-9]{3,}:[^/]{8,}$`)
 
-// hookPath redacts the token segments of a bot or webhook URL path.
+// hookPath redacts the tokens of a bot or webhook URL path: a Telegram bot segment's
+// token, and everything after a hook segment (or the whole path on a hook host).
 func (r *run) hookPath(host, path, field string) string {
 	if !strings.Contains(path, "/") {
 		return path
@@ -720,11 +721,19 @@ func (r *run) hookPath(host, path, field string) string {
 			segs[n] = "bot" + cassette.Redacted
 			changed = true
 			continue
-		case after && len(seg) >= 8 && !IsRedacted(seg):
-			r.found = append(r.found, seg, pathUnescape(seg))
-			segs[n] = cassette.Redacted
-			changed = true
-			continue
+		case after && seg != "" && !IsRedacted(seg):
+			// The token is the rest of the path: a decoded path may hold a token
+			// with slashes in it.
+			rest := strings.Join(segs[n:], "/")
+			if len(rest) < 8 {
+				break
+			}
+			r.found = append(r.found, rest, pathUnescape(rest))
+			if seg != rest && len(seg) >= 8 {
+				r.found = append(r.found, seg, pathUnescape(seg))
+			}
+			r.note(field, "webhook URL token (path segment)")
+			return strings.Join(append(segs[:n], cassette.Redacted), "/")
 		}
 		switch strings.ToLower(seg) {
 		case "hook", "hooks", "webhook", "webhooks":
@@ -859,7 +868,7 @@ func (r *run) body(b, contentType, field string) string {
 var (
 	urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{0,31}://[^\s"'<>\\]+`)
 	// pathRE finds absolute paths (not after a host) in text.
-	pathRE = regexp.MustCompile(`(^|[\s(\[,;=])(/[^\s"'<>\\?#]+)`)
+	pathRE = regexp.MustCompile(`(^|[\s(\[,;=])(/[^\s"'\\?#]+)`)
 	// pairRE finds name=value pairs after a separator (also \u0026, the JSON escape
 	// of &, and a backslash-escaped quote).
 	pairRE = regexp.MustCompile(`(?i)(^|[\s?&;,(]|\\u0026|\\u003f|\\")([a-z0-9_.\-%\[\]]{1,64})=([^&;#\s"'\\<>,)]+)`)
