@@ -79,6 +79,9 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 			if err := nonNegative("timeout", o.RequestTimeout); err != nil {
 				return usageErr(err)
 			}
+			if err := nonNegative("run-timeout", o.RunTimeout); err != nil {
+				return usageErr(err)
+			}
 			if err := checkTargetURL(o.Target); err != nil {
 				return usageErr(err)
 			}
@@ -103,6 +106,9 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 			if !rep.Conforms {
 				return failErr(fmt.Errorf("%d MUST checks failed against %s", rep.Summary.Failed, rep.Target))
 			}
+			if rep.CutShort != "" {
+				return usageErr(fmt.Errorf("%s before every check against %s ran: no verdict; allow more time with --run-timeout, or send fewer requests with --examples", rep.CutShort, rep.Target))
+			}
 			if ran := rep.Summary.Passed + rep.Summary.Failed + rep.Summary.Warnings; ran == 0 {
 				// A verdict over nothing is no verdict: say so rather than pass.
 				return usageErr(fmt.Errorf("no check ran against %s (%d selected, all skipped; see the reasons above, and --label-filter, --focus, --skip): nothing was verified", rep.Target, rep.Summary.Checks))
@@ -125,6 +131,7 @@ NOTICECONF_SK, NOTICECONF_FORBIDDEN_TOKEN; NOTICECONF_JOB_ID gives the job.`,
 	f.StringArrayVar(&o.Skip, "skip", nil, "skip checks whose name matches this regular expression (repeatable)")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "stream Ginkgo's verbose output before the report")
 	f.DurationVar(&o.RequestTimeout, "timeout", 0, "bound on each request (default 10s)")
+	f.DurationVar(&o.RunTimeout, "run-timeout", 0, fmt.Sprintf("bound on the whole run: checks still running then fail as timed out, later ones do not run (default %s)", verify.DefaultRunTimeout))
 	f.Uint64Var(&o.Seed, "seed", 0, "seed of the generated checks; the report prints it, and the same seed repeats a run (default: random)")
 	f.IntVar(&o.Examples, "examples", 0, fmt.Sprintf("requests each generated check tries (default %d)", suites.DefaultExamples))
 	f.StringArrayVar(&o.Cassettes, "cassettes", nil, "cassette file or directory whose interactions are re-sent and compared (repeatable)")

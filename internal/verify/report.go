@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -67,6 +68,10 @@ type Report struct {
 	Seed uint64 `json:"seed"`
 	// Examples is the number of requests each generated check tried.
 	Examples int `json:"examples"`
+	// CutShort, when not empty, says why the run ended before every selected check
+	// ran (its time bound passed, or it was interrupted): the checks not run are
+	// skipped, the one running then failed, and the report is no verdict.
+	CutShort string `json:"cut_short,omitempty"`
 	// Notes say what the run did differently because of the target's settings.
 	Notes  []string `json:"notes,omitempty"`
 	Checks []Check  `json:"checks"`
@@ -101,6 +106,9 @@ const notSelected = "not selected by --label-filter, --focus or --skip"
 // a check without a level label counts as MUST.
 func FromGinkgo(target string, r types.Report) Report {
 	rep := Report{Target: target, Conforms: true, Duration: Duration(r.RunTime)}
+	selected := selection(r)
+	cut := cutShort(r.SpecialSuiteFailureReasons)
+	rep.CutShort = cut
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType != types.NodeTypeIt {
 			continue
@@ -123,9 +131,16 @@ func FromGinkgo(target string, r types.Report) Report {
 		switch {
 		case s.State == types.SpecStatePassed:
 			c.Result = ResultPass
+		case cut != "" && s.State.Is(types.SpecStateTimedout|types.SpecStateInterrupted):
+			// Cut off while it ran: no verdict either way.
+			c.Result, c.Reason, c.Details = ResultSkip, "cut off: "+cut, msg
 		case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
 			c.Result, c.Reason = ResultSkip, firstLine(msg)
-			if c.Reason == "" {
+			switch {
+			case c.Reason != "":
+			case cut != "" && selected(s):
+				c.Reason = "not run: " + cut
+			default:
 				c.Reason = notSelected
 			}
 		default: // failed, panicked, timed out, interrupted, aborted
@@ -140,6 +155,49 @@ func FromGinkgo(target string, r types.Report) Report {
 		rep.add(c)
 	}
 	return rep
+}
+
+// cutShort says why a run with Ginkgo's special failure reasons ended early, or ""
+// when it ran to its end.
+func cutShort(reasons []string) string {
+	var out []string
+	for _, r := range reasons {
+		switch {
+		case r == "Suite Timeout Elapsed":
+			out = append(out, "the run's time bound (--run-timeout) passed")
+		case strings.HasPrefix(r, "Interrupted"):
+			out = append(out, "the run was interrupted")
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// selection returns whether the filters of the run r select a check, as Ginkgo
+// decides it: its labels match the label filter, its full text (after the suite's
+// description) a focus expression and no skip expression.
+func selection(r types.Report) func(types.SpecReport) bool {
+	c := r.SuiteConfig
+	var labels types.LabelFilter
+	if c.LabelFilter != "" {
+		labels, _ = types.ParseLabelFilter(c.LabelFilter)
+	}
+	compile := func(res []string) *regexp.Regexp {
+		if len(res) == 0 {
+			return nil
+		}
+		re, err := regexp.Compile(strings.Join(res, "|"))
+		if err != nil {
+			return nil
+		}
+		return re
+	}
+	focus, skip := compile(c.FocusStrings), compile(c.SkipStrings)
+	return func(s types.SpecReport) bool {
+		text := r.SuiteDescription + " " + s.FullText()
+		return (labels == nil || labels(s.Labels())) &&
+			(focus == nil || focus.MatchString(text)) &&
+			(skip == nil || !skip.MatchString(text))
+	}
 }
 
 func (r *Report) add(c Check) {
@@ -169,6 +227,9 @@ func (r Report) Verdict() string {
 	counts := fmt.Sprintf("%d checks: %d passed, %d failed, %d warnings, %d skipped", s.Checks, s.Passed, s.Failed, s.Warnings, s.Skipped)
 	if !r.Conforms {
 		return fmt.Sprintf("FAIL: the target does not conform, MUST checks failed: %d. %s", s.Failed, counts)
+	}
+	if r.CutShort != "" {
+		return fmt.Sprintf("INCOMPLETE: %s before every check ran; no MUST check failed until then. %s", r.CutShort, counts)
 	}
 	if s.Warnings > 0 {
 		return fmt.Sprintf("PASS with warnings: every MUST check passed, SHOULD checks warned: %d. %s", s.Warnings, counts)

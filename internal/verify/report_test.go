@@ -63,6 +63,33 @@ var _ = Describe("FromGinkgo", func() {
 		Expect(rep.Verdict()).To(HavePrefix("FAIL"))
 	})
 
+	It("tells the checks a cut-short run did not reach from the ones its filters left out, and gives no verdict", func() {
+		r := types.Report{
+			SuiteDescription:           "noticeconf verify",
+			SuiteConfig:                types.SuiteConfig{LabelFilter: "MUST", SkipStrings: []string{"answers 418"}},
+			SpecialSuiteFailureReasons: []string{"Suite Timeout Elapsed"},
+			SpecReports: types.SpecReports{
+				spec("when a", "answers 200", types.SpecStatePassed, "", "MUST", "source:seed"),
+				spec("when b", "answers 400", types.SpecStateTimedout, "A suite timeout occurred", "MUST", "source:seed"),
+				spec("when c", "answers 404", types.SpecStateSkipped, "", "MUST", "source:seed"),
+				spec("when d", "decodes", types.SpecStateSkipped, "", "SHOULD", "source:sdk"),
+				spec("when e", "answers 418", types.SpecStateSkipped, "", "MUST", "source:seed"),
+			},
+		}
+		rep := verify.FromGinkgo("t", r)
+		Expect(rep.CutShort).To(ContainSubstring("--run-timeout"))
+		Expect(rep.Checks[1]).To(HaveField("Result", verify.ResultSkip), "the check running when the time ran out has no verdict")
+		Expect(rep.Checks[1].Reason).To(HavePrefix("cut off: "))
+		Expect(rep.Checks[2].Reason).To(HavePrefix("not run: "), "selected, but after the cut")
+		Expect(rep.Checks[3]).To(HaveField("Reason", verify.NotSelected), "left out by the label filter")
+		Expect(rep.Checks[4]).To(HaveField("Reason", verify.NotSelected), "left out by --skip")
+		Expect(rep.Conforms).To(BeTrue())
+		Expect(rep.Verdict()).To(HavePrefix("INCOMPLETE: "))
+
+		r.SpecReports = append(r.SpecReports, spec("when f", "answers 401", types.SpecStateFailed, "answered 200", "MUST", "source:seed"))
+		Expect(verify.FromGinkgo("t", r).Verdict()).To(HavePrefix("FAIL"), "a MUST check that failed before the cut is a verdict")
+	})
+
 	It("conforms when only SHOULD checks fail", func() {
 		rep := verify.FromGinkgo("t", types.Report{SpecReports: types.SpecReports{
 			spec("when a", "answers 200", types.SpecStatePassed, "", "MUST", "source:seed"),

@@ -102,9 +102,25 @@ type Options struct {
 	// Include adds values the cassette oracle ignores by default.
 	Include suites.Include
 
-	// Logger receives progress lines. If nil, nothing is logged.
+	// RunTimeout bounds the whole run: checks still running when it passes fail as
+	// timed out, and the ones after them are not run. If zero, DefaultRunTimeout.
+	RunTimeout time.Duration
+
+	// Logger receives progress lines: the target checked, then, while the run lasts,
+	// one line every ProgressInterval with how many checks are done. If nil, nothing
+	// is logged.
 	Logger *slog.Logger
+	// ProgressInterval is how often a progress line is logged. If zero,
+	// DefaultProgressInterval; a run shorter than it logs none.
+	ProgressInterval time.Duration
 }
+
+// DefaultRunTimeout bounds a run unless Options.RunTimeout says otherwise: some 2,000
+// requests at a live API's latency take minutes, not hours.
+const DefaultRunTimeout = time.Hour
+
+// DefaultProgressInterval is how often a long run logs how far it is.
+const DefaultProgressInterval = 15 * time.Second
 
 // ErrUsage is wrapped by every error of Run that is the caller's to fix: bad options,
 // an unreachable target, credentials the target refuses.
@@ -172,6 +188,10 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 	}
 	var got types.Report
 	ginkgo.ReportAfterSuite("noticeconf verify report", func(r ginkgo.Report) { got = r })
+	prog := newProgress(log, o.ProgressInterval)
+	ginkgo.ReportBeforeSuite(func(r ginkgo.Report) { prog.start(r.PreRunStats.SpecsThatWillRun) })
+	ginkgo.ReportAfterEach(func(r types.SpecReport) { prog.done(r) })
+	defer prog.stop()
 
 	// Ginkgo writes its own progress to formatter.ColorableStdOut: the report below
 	// replaces it unless the run is verbose.
@@ -220,7 +240,10 @@ func (o Options) suiteConfig() (types.SuiteConfig, error) {
 	sc.FocusStrings = o.Focus
 	sc.SkipStrings = o.Skip
 	sc.RandomSeed = 1 // the report lists checks in the same order on every run
-	sc.Timeout = 10 * time.Minute
+	sc.Timeout = o.RunTimeout
+	if sc.Timeout == 0 {
+		sc.Timeout = DefaultRunTimeout
+	}
 	return sc, nil
 }
 
