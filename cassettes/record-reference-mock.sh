@@ -48,10 +48,11 @@ mkdir -p "$work/out"
 # The demo token, forbidden token and access key are recorded under the names
 # `noticeconf verify --target replay:PATH` gives its own credentials (token, forbidden,
 # aksk), so each replays its own answers in any order; other tokens (the invalid ones
-# the checks send) stay unnamed.
-NOTICECONF_TOKEN=$token NOTICECONF_FORBIDDEN_TOKEN=$forbidden NOTICECONF_AK=$ak \
+# the checks send) stay unnamed, and so do requests signed with the access key whose
+# signature does not verify with its secret key (the tampered ones).
+NOTICECONF_TOKEN=$token NOTICECONF_FORBIDDEN_TOKEN=$forbidden NOTICECONF_AK=$ak NOTICECONF_SK=$sk \
 	"$bin" record --upstream "$mock" --cassette "$work/out/conformance.yaml" --listen 127.0.0.1:0 \
-	--credential token=NOTICECONF_TOKEN --credential forbidden=NOTICECONF_FORBIDDEN_TOKEN --credential aksk=NOTICECONF_AK \
+	--credential token=NOTICECONF_TOKEN --credential forbidden=NOTICECONF_FORBIDDEN_TOKEN --credential aksk=NOTICECONF_AK:NOTICECONF_SK \
 	>"$work/record.out" 2>"$work/record.log" &
 rec=$!
 pids="$pids $rec"

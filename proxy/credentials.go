@@ -8,17 +8,15 @@ import (
 	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
 )
 
-// nameCredentials runs on the copied interaction it before redaction. It replaces
+// replaceCredentials runs on the copied interaction it before redaction. It replaces
 // every value of a named credential, wherever the request or the response holds it
 // (the X-Auth-Token, the Access part of an AK/SK Authorization, an echo in a body or
 // a URL, raw, URL-escaped or JSON-escaped; see credential.Names.Replacer), by that
-// credential's placeholder "REDACTED:NAME", and returns the name of
-// the credential the request authenticated with, or "" when names names none of it.
-func nameCredentials(names *credential.Names, it *vcr.Interaction) string {
+// credential's placeholder "REDACTED:NAME".
+func replaceCredentials(names *credential.Names, it *vcr.Interaction) {
 	if names.Len() == 0 {
-		return ""
+		return
 	}
-	name := names.Of(it.Request.Headers)
 	r := names.Replacer()
 	it.Request.URL = r.Replace(it.Request.URL)
 	it.Request.RequestURI = r.Replace(it.Request.RequestURI)
@@ -38,15 +36,15 @@ func nameCredentials(names *credential.Names, it *vcr.Interaction) string {
 			h[k] = vs
 		}
 	}
-	return name
 }
 
 // markCredential runs on the redacted interaction: it writes the placeholder of name
 // where the request's credential is, in case redaction wrote the unnamed one there.
-// It does nothing for name "".
+// For name "" it writes the unnamed placeholder over a named one: an access key whose
+// signature did not verify names nothing, though replaceCredentials named its value.
 func markCredential(it *vcr.Interaction, name string) error {
 	if name == "" {
-		return nil
+		return credential.Mark(it.Request.Headers, "")
 	}
 	return credential.Mark(it.Request.Headers, name)
 }

@@ -121,6 +121,60 @@ var _ = Describe("recording named credentials", func() {
 		Expect(v3.Interactions[1].Response.Body).To(ContainSubstring(`"raw":"`), "the short value is not hunted for in other text")
 	})
 
+	It("names a signed request only when its signature verifies, given the secret key, so that a replay answers valid and forged signatures each as recorded", func() {
+		env := map[string]string{"T_AK": demoAK, "T_SK": demoSK}
+		names, err := credential.Parse([]string{"signer=T_AK:T_SK"}, func(k string) string { return env[k] })
+		Expect(err).NotTo(HaveOccurred())
+		up := startMock(false)
+		p := startProxy(proxy.Config{Upstream: up.URL, Credentials: names})
+		c := plainClient()
+		send := func(base string, forge bool) int {
+			GinkgoHelper()
+			req, err := http.NewRequest(http.MethodPost, base+contract.UpdatePathFor(demoJob), strings.NewReader(updateBody))
+			Expect(err).NotTo(HaveOccurred())
+			req.Header.Set("Content-Type", "application/json")
+			Expect(aksk.Sign(req, []byte(updateBody), aksk.Credential{AK: demoAK, SK: demoSK})).To(Succeed())
+			if forge {
+				a := req.Header.Get(contract.HeaderAuthorization)
+				i := strings.LastIndex(a, "Signature=") + len("Signature=")
+				digit := byte('0')
+				if a[i] == '0' {
+					digit = '1'
+				}
+				req.Header.Set(contract.HeaderAuthorization, a[:i]+string(digit)+a[i+1:])
+			}
+			req.Body = io.NopCloser(strings.NewReader(updateBody))
+			resp, err := c.Do(req)
+			Expect(err).NotTo(HaveOccurred())
+			_, err = readBody(resp)
+			Expect(err).NotTo(HaveOccurred())
+			return resp.StatusCode
+		}
+		Expect(send(p.URL, false)).To(Equal(http.StatusOK))
+		Expect(send(p.URL, true)).To(Equal(http.StatusUnauthorized))
+		p.stop()
+		v3 := loadCassette(p.cassette)
+		Expect(v3.Interactions).To(HaveLen(2))
+		Expect(v3.Interactions[0].Request.Headers.Get(contract.HeaderAuthorization)).To(HavePrefix("SDK-HMAC-SHA256 Access=REDACTED:signer, "))
+		Expect(v3.Interactions[1].Request.Headers.Get(contract.HeaderAuthorization)).To(HavePrefix("SDK-HMAC-SHA256 Access=REDACTED, "), "a forged signature names nothing")
+		Expect(readFile(p.cassette)).NotTo(ContainSubstring(demoSK))
+
+		By("a replay given the secret key answers every valid signature 200 and every forged one 401, in any order")
+		files, err := cassette.LoadPaths(p.cassette)
+		Expect(err).NotTo(HaveOccurred())
+		h, err := replay.New(files, replay.Options{Credentials: names})
+		Expect(err).NotTo(HaveOccurred())
+		rs := httptest.NewServer(h)
+		DeferCleanup(rs.Close)
+		for i, forge := range []bool{false, false, true, false, true, false} {
+			want := http.StatusOK
+			if forge {
+				want = http.StatusUnauthorized
+			}
+			Expect(send(rs.URL, forge)).To(Equal(want), "request %d (forged: %v)", i, forge)
+		}
+	})
+
 	It("leaves the cassette unnamed without names", func() {
 		up := startMock(false)
 		p := startProxy(proxy.Config{Upstream: up.URL})

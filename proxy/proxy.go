@@ -210,6 +210,10 @@ func New(cfg Config) (*Proxy, error) {
 	}
 	var err error
 	rcfg := redact.Config(cfg.Redact)
+	if sks := cfg.Credentials.SecretKeys(); len(sks) > 0 {
+		// Secret keys are never on the wire; if an answer echoes one, it is redacted.
+		rcfg.Secrets = append(slices.Clone(rcfg.Secrets), sks...)
+	}
 	if cfg.Upstream != "" {
 		rcfg.URLs = append(slices.Clone(rcfg.URLs), cfg.Upstream)
 	}

@@ -78,6 +78,9 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 		req.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
 	it := &vcr.Interaction{Request: requestRecord(req, reqBody, p.maxBody)}
+	// The credential's name, from the request as it goes upstream: a signature is
+	// verified over the body as sent.
+	named := p.cfg.Credentials.OfRequest(req, reqBody)
 
 	resp, err := p.transport.RoundTrip(req)
 	if err != nil {
@@ -111,7 +114,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	resp.Body = held.body(respBody)
 	it.Response = responseRecord(resp, respBody, time.Since(start), p.maxBody)
 
-	named := nameCredentials(p.cfg.Credentials, it)
+	replaceCredentials(p.cfg.Credentials, it)
 	p.redactor.Interaction(it)
 	if err := markCredential(it, named); err != nil {
 		p.log.Error("credential name not recorded", "method", req.Method, "path", p.shownPath(req.URL.Path), "err", err)

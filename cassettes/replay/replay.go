@@ -123,8 +123,10 @@ type Options struct {
 	MaxBodyBytes int64
 	// Credentials names the credentials requests carry, as the recording did (see
 	// package credential): a request whose credential is named NAME matches the
-	// recordings that hold "REDACTED:NAME". If nil, only placeholders name
-	// credentials.
+	// recordings that hold "REDACTED:NAME". An access key given with its secret key
+	// names only requests whose signature verifies (credential.Names.OfRequest), so
+	// that a forged signature gets what a forged one was answered. If nil, only
+	// placeholders name credentials.
 	Credentials *credential.Names
 }
 
@@ -192,8 +194,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.noMatch(w, r, p, nil, reason)
 		return
 	}
+	// The credential's name: a signature is verified over the body as sent.
+	cred := h.opts.Credentials.OfRequest(r, body)
 	if body, err = decodeBody(r.Header, body, h.opts.MaxBodyBytes); err != nil {
-		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph(), h.opts.Credentials.Of(r.Header))
+		p := newProbe(r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header, nil, h.ph(), cred)
 		h.noMatch(w, r, p, nil, err.Error())
 		return
 	}
@@ -205,7 +209,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rawQuery = rep.Replace(rawQuery)
 		body = []byte(rep.Replace(string(body)))
 	}
-	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: h.opts.Credentials.Of(r.Header)}
+	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: cred}
 	var key probe
 	p := &key
 	p.reduce(wr.method, wr.path, wr.rawQuery, wr.header, wr.body, nil, wr.cred)

@@ -144,7 +144,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.BoolVar(&cfg.InsecureUpstream, "insecure-upstream", false, "do not verify the upstream's TLS certificate (warns on every start)")
 	f.StringVar(&upstreamCA, "upstream-ca", "", "PEM file of more root certificates to trust for the upstream")
 	f.DurationVar(&cfg.ResponseHeaderTimeout, "response-header-timeout", proxy.DefaultResponseHeaderTimeout, "how long to wait for the upstream's response headers before answering 504")
-	f.StringArrayVar(&credentials, "credential", nil, `name a credential: NAME=ENV_VAR, the token or access key in $ENV_VAR is recorded as "REDACTED:NAME" (repeatable)`)
+	f.StringArrayVar(&credentials, "credential", nil, `name a credential: NAME=ENV_VAR, the token or access key in $ENV_VAR is recorded as "REDACTED:NAME"; NAME=AK_VAR:SK_VAR names only requests whose signature verifies with the secret key (repeatable)`)
 	addServeFlags(f, &so)
 	f.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", proxy.DefaultMaxBodyBytes, "largest recorded body, after gzip decoding: a bigger request is refused with 413, a bigger gzip answer with 502, a bigger plain answer passed on unrecorded")
 	f.Int64Var(&cfg.MaxBufferBytes, "max-buffer-bytes", proxy.DefaultMaxBufferBytes, "bytes of bodies all requests in flight may hold together; past it, requests get 503 with Retry-After")

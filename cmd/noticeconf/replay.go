@@ -119,7 +119,7 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringVar(&repeat, "repeat", string(replay.RepeatLast), "what a repeated request gets: last (recorded order, then the last), first (always the first), cycle (recorded order, again and again) or strict (each recording once, then no match)")
 	f.StringVar(&latency, "latency", string(replay.LatencyNone), "none (answer at once) or recorded (wait each recorded duration)")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
-	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME" (repeatable)`)
+	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME"; NAME=AK_VAR:SK_VAR names only requests whose signature verifies with the secret key (repeatable)`)
 	addServeFlags(f, &so)
 	return cmd
 }
@@ -140,7 +140,7 @@ func replayDefaultCredentials(getenv func(string) string) ([]verify.ReplayCreden
 		}
 		return demo
 	}
-	var demoToken, demoForbidden, demoAK string
+	var demoToken, demoForbidden, demoAK, demoSK string
 	if len(cfg.Tokens) > 0 {
 		demoToken = cfg.Tokens[0]
 	}
@@ -148,9 +148,13 @@ func replayDefaultCredentials(getenv func(string) string) ([]verify.ReplayCreden
 		demoForbidden = cfg.ForbiddenTokens[0]
 	}
 	if len(cfg.Credentials) > 0 {
-		demoAK = cfg.Credentials[0].AK
+		demoAK, demoSK = cfg.Credentials[0].AK, cfg.Credentials[0].SK
 	}
-	return verify.DefaultReplayCredentials(or(suites.EnvToken, demoToken), or(suites.EnvForbiddenToken, demoForbidden), or(suites.EnvAK, demoAK)), nil
+	ak, sk := or(suites.EnvAK, demoAK), getenv(suites.EnvSK)
+	if getenv(suites.EnvAK) == "" {
+		sk = demoSK // the demo access key's
+	}
+	return verify.DefaultReplayCredentials(or(suites.EnvToken, demoToken), or(suites.EnvForbiddenToken, demoForbidden), ak, sk), nil
 }
 
 // credentialNames returns the names of cs.

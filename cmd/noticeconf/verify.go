@@ -167,13 +167,19 @@ func openReplay(e *env, specs *[]string) func(context.Context, string, []verify.
 }
 
 // defaultCredentialSpecs returns credential.Parse's specifications of sent, each
-// NAME=NAME, and the lookup of each name's value.
+// NAME=NAME (NAME=NAME:NAME.sk with a secret key), and the lookup of each name's
+// value.
 func defaultCredentialSpecs(sent []verify.ReplayCredential) ([]string, func(string) string) {
 	specs := make([]string, 0, len(sent))
-	values := make(map[string]string, len(sent))
+	values := make(map[string]string, 2*len(sent))
 	for _, c := range sent {
-		specs = append(specs, c.Name+"="+c.Name)
+		spec := c.Name + "=" + c.Name
 		values[c.Name] = c.Value
+		if c.SecretKey != "" {
+			spec += ":" + c.Name + ".sk"
+			values[c.Name+".sk"] = c.SecretKey
+		}
+		specs = append(specs, spec)
 	}
 	return specs, func(name string) string { return values[name] }
 }

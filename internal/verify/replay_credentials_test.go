@@ -60,7 +60,7 @@ func TestReplayCredentialsNameTheShippedCassettes(t *testing.T) {
 // TestDefaultReplayCredentialsOneNameAValue: an empty credential gets no name, and a
 // value given twice keeps its first name only.
 func TestDefaultReplayCredentialsOneNameAValue(t *testing.T) {
-	got := verify.DefaultReplayCredentials("same", "same", "")
+	got := verify.DefaultReplayCredentials("same", "same", "", "")
 	if len(got) != 1 || got[0].Name != verify.ReplayTokenName {
 		var names []string
 		for _, c := range got {

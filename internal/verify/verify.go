@@ -327,7 +327,7 @@ func (o Options) target(ctx context.Context, rewind *func()) (suites.Target, str
 		if err := demoDefaults(&t); err != nil {
 			return t, "", nil, err
 		}
-		h, err := o.OpenReplay(ctx, path, DefaultReplayCredentials(t.Token, t.ForbiddenToken, t.AK))
+		h, err := o.OpenReplay(ctx, path, DefaultReplayCredentials(t.Token, t.ForbiddenToken, t.AK, t.SK))
 		if err != nil {
 			return t, "", nil, fmt.Errorf("%w: --target %s: %w", ErrUsage, o.Target, err)
 		}
@@ -376,20 +376,24 @@ const (
 )
 
 // ReplayCredential is a credential verify sends, and the name a replay target gives
-// it. Value is a secret: never show it.
+// it. Value and SecretKey are secrets: never show them.
 type ReplayCredential struct {
 	Name, Value string
+	// SecretKey is the secret key of an access key Value, or "": with it, a replay
+	// names only the requests whose signature verifies, as a recording given it did.
+	SecretKey string
 }
 
-// DefaultReplayCredentials returns the credentials token, forbidden and ak under
-// ReplayTokenName, ReplayForbiddenName and ReplayAKName, leaving out an empty one
-// and one whose value an earlier one already has (a value has one name). Every other
-// credential the checks send (the invalid tokens, the tampered ones) stays unnamed,
+// DefaultReplayCredentials returns the credentials token, forbidden and ak (with its
+// secret key sk, which may be empty) under ReplayTokenName, ReplayForbiddenName and
+// ReplayAKName, leaving out an empty one and one whose value an earlier one already
+// has (a value has one name). Every other credential the checks send (the invalid
+// tokens, the tampered ones, a signature that does not verify with sk) stays unnamed,
 // as it is in the shipped cassettes.
-func DefaultReplayCredentials(token, forbidden, ak string) []ReplayCredential {
+func DefaultReplayCredentials(token, forbidden, ak, sk string) []ReplayCredential {
 	var out []ReplayCredential
 	seen := map[string]bool{"": true}
-	for _, c := range []ReplayCredential{{ReplayTokenName, token}, {ReplayForbiddenName, forbidden}, {ReplayAKName, ak}} {
+	for _, c := range []ReplayCredential{{Name: ReplayTokenName, Value: token}, {Name: ReplayForbiddenName, Value: forbidden}, {Name: ReplayAKName, Value: ak, SecretKey: sk}} {
 		if !seen[c.Value] {
 			seen[c.Value] = true
 			out = append(out, c)

@@ -48,10 +48,16 @@ type Names struct {
 	byValue  map[string]string
 	order    []string // names in the order given
 	replacer *strings.Replacer
+	// secretKeys holds the secret key of each access key given one: requests signed
+	// with it are named only when their signature verifies.
+	secretKeys map[string]string
 }
 
 // Parse builds a Names from specifications "NAME=ENV_VAR": the credential named NAME
-// is the value of the environment variable ENV_VAR, read with getenv. It refuses a
+// is the value of the environment variable ENV_VAR, read with getenv. An access key
+// may come with its secret key, "NAME=AK_VAR:SK_VAR": then a request signed with it
+// is named NAME only when its signature verifies (see OfRequest), so that a forged
+// signature is told from a valid one without either being kept. It refuses a
 // malformed specification, a name given twice, a variable that is unset or empty,
 // and one value under two names.
 func Parse(specs []string, getenv func(string) string) (*Names, error) {
@@ -60,7 +66,12 @@ func Parse(specs []string, getenv func(string) string) (*Names, error) {
 		name, env, ok := strings.Cut(spec, "=")
 		name, env = strings.TrimSpace(name), strings.TrimSpace(env)
 		if !ok || name == "" || env == "" {
-			return nil, fmt.Errorf("credential %q: want NAME=ENV_VAR, the name to record and the environment variable holding the token or access key", spec)
+			return nil, fmt.Errorf("credential %q: want NAME=ENV_VAR, the name to record and the environment variable holding the token or access key (NAME=AK_VAR:SK_VAR for an access key and its secret key)", spec)
+		}
+		env, skEnv, withSK := strings.Cut(env, ":")
+		env, skEnv = strings.TrimSpace(env), strings.TrimSpace(skEnv)
+		if env == "" || withSK && skEnv == "" {
+			return nil, fmt.Errorf("credential %q: want NAME=AK_VAR:SK_VAR, the environment variables holding the access key and its secret key", spec)
 		}
 		if !nameRE.MatchString(name) {
 			return nil, fmt.Errorf("credential %q: the name %q must be letters, digits, '_', '.' or '-' (at most 64, starting with a letter or digit)", spec, name)
@@ -74,6 +85,16 @@ func Parse(specs []string, getenv func(string) string) (*Names, error) {
 		}
 		if other, dup := n.byValue[v]; dup {
 			return nil, fmt.Errorf("credential %q: %s holds the same value as the credential %q; give each credential one name", spec, env, other)
+		}
+		if withSK {
+			sk := getenv(skEnv)
+			if sk == "" {
+				return nil, fmt.Errorf("credential %q: the environment variable %s is unset or empty; export it with the secret key of the access key in %s", spec, skEnv, env)
+			}
+			if n.secretKeys == nil {
+				n.secretKeys = map[string]string{}
+			}
+			n.secretKeys[v] = sk
 		}
 		n.byValue[v] = name
 		n.order = append(n.order, name)
@@ -106,6 +127,48 @@ func (n *Names) Of(h http.Header) string {
 		return ""
 	}
 	return n.byValue[v]
+}
+
+// OfRequest returns the name of the credential r carries, as Of does, but for an
+// access key n holds the secret key of: a request signed with it is named only when
+// its signature verifies with the official SDK's signer (body is r's body as sent);
+// one whose signature, date, signed headers or body does not verify is named nothing,
+// as an unknown credential is.
+func (n *Names) OfRequest(r *http.Request, body []byte) string {
+	name := n.Of(r.Header)
+	if name == "" || !n.Verifies() || r.Header.Get(contract.HeaderAuthToken) != "" {
+		return name
+	}
+	a, err := aksk.ParseAuthorization(r.Header.Get(contract.HeaderAuthorization))
+	if err != nil {
+		return name
+	}
+	sk, ok := n.secretKeys[a.AccessKey]
+	if !ok {
+		return name // a placeholder, or an access key given without its secret key
+	}
+	if aksk.Verify(r, body, func(ak string) (string, bool) { return sk, ak == a.AccessKey }) != nil {
+		return ""
+	}
+	return name
+}
+
+// Verifies reports whether n holds the secret key of some access key, so that
+// OfRequest tells valid signatures from forged ones.
+func (n *Names) Verifies() bool { return n != nil && len(n.secretKeys) > 0 }
+
+// SecretKeys returns the secret keys n holds, for redaction: they name nothing and
+// must never be written.
+func (n *Names) SecretKeys() []string {
+	if n == nil {
+		return nil
+	}
+	out := make([]string, 0, len(n.secretKeys))
+	for _, sk := range n.secretKeys {
+		out = append(out, sk)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Recorded returns the name a recorded request's headers h give their credential:
@@ -190,17 +253,25 @@ func (n *Names) Each() []Name {
 }
 
 // Mark writes the placeholder of name into headers h where the credential is: the
-// X-Auth-Token's value, or the Access part of an AK/SK Authorization. It changes
-// only a header that holds no secret (the unnamed placeholder, or this name's), and
-// returns an error for any other, so that nothing is written over a secret.
+// X-Auth-Token's value, or the Access part of an AK/SK Authorization; name "" writes
+// the unnamed placeholder. It changes only a header that holds no secret (a
+// placeholder), and returns an error for any other, so that nothing is written over
+// a secret.
 func Mark(h http.Header, name string) error {
-	if !nameRE.MatchString(name) {
-		return fmt.Errorf("credential name %q is not a valid name", name)
+	ph := cassette.Redacted
+	if name != "" {
+		if !nameRE.MatchString(name) {
+			return fmt.Errorf("credential name %q is not a valid name", name)
+		}
+		ph = Placeholder(name)
 	}
-	ph := Placeholder(name)
+	isPlaceholder := func(v string) bool {
+		_, named := NameOf(v)
+		return v == cassette.Redacted || named
+	}
 	if vs := h.Values(contract.HeaderAuthToken); len(vs) > 0 {
 		for _, v := range vs {
-			if v != cassette.Redacted && v != ph {
+			if !isPlaceholder(v) {
 				return errors.New("X-Auth-Token holds something other than a placeholder")
 			}
 		}
@@ -212,7 +283,7 @@ func Mark(h http.Header, name string) error {
 	if err != nil {
 		return nil // no credential to name
 	}
-	if a.AccessKey != cassette.Redacted && a.AccessKey != ph {
+	if !isPlaceholder(a.AccessKey) {
 		return errors.New("the Authorization's Access holds something other than a placeholder")
 	}
 	h.Set(contract.HeaderAuthorization, strings.Replace(auth, "Access="+a.AccessKey, "Access="+ph, 1))
