@@ -95,7 +95,8 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			if defaults != nil {
 				e.log.Info("credentials named as verify names them, since no --credential is given",
 					"names", strings.Join(credentialNames(defaults), ", "),
-					"values", "$"+suites.EnvToken+", $"+suites.EnvForbiddenToken+" and $"+suites.EnvAK+", or the demo profile's where unset")
+					"values", "$"+suites.EnvToken+", $"+suites.EnvForbiddenToken+" and $"+suites.EnvAK+", or the demo profile's where unset",
+					"signatures_verified", names.Verifies())
 			}
 			// Loading leaves garbage many times the cassettes' size: memlimit.Apply
 			// gives it back to the OS now, not over the next minutes, keeping only the
