@@ -451,30 +451,13 @@ func redactQuery(pol *redact.Policy, raw string, ph *placeholders) string {
 func redactBody(pol *redact.Policy, body []byte, contentType string, ph *placeholders) string {
 	body = pol.Body(body, contentType)
 	if v, ok := decodeJSON(body); ok && ph != nil && !ph.empty() {
-		v = redactJSON(v, "$", ph)
+		v = replacePaths(v, "$", ph.paths)
 		body = encodeJSON(v)
 	}
 	if len(body) > maxReportedBody {
 		return string(body[:maxReportedBody]) + fmt.Sprintf("...(%d bytes)", len(body))
 	}
 	return string(body)
-}
-
-func redactJSON(v any, path string, ph *placeholders) any {
-	if ph.paths[path] {
-		return cassette.Redacted
-	}
-	switch t := v.(type) {
-	case map[string]any:
-		for k, c := range t {
-			t[k] = redactJSON(c, childPath(path, k), ph)
-		}
-	case []any:
-		for i, c := range t {
-			t[i] = redactJSON(c, path+"["+strconv.Itoa(i)+"]", ph)
-		}
-	}
-	return v
 }
 
 // redactDifferences returns diffs with the values of secret parameters and JSON
