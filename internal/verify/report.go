@@ -401,3 +401,41 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// noAnswer starts the message of a check that got no answer from the target.
+const noAnswer = "no answer from the target"
+
+// stoppedAnswering returns a note when the target stopped accepting connections
+// during the run (a crashed or exited server): from the first check refused a
+// connection on, the checks fail for that alone, and the note says so once, naming
+// the check whose request was the first to get no answer.
+func stoppedAnswering(checks []Check) []string {
+	refused := func(c Check) bool {
+		return c.Result != ResultPass && c.Result != ResultSkip && strings.Contains(c.Details, noAnswer) && strings.Contains(c.Details, "connection refused")
+	}
+	first, n := -1, 0
+	for i, c := range checks {
+		if refused(c) {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	if n < 2 {
+		return nil
+	}
+	culprit := first
+	for i := first - 1; i >= 0; i-- {
+		if c := checks[i]; c.Result == ResultPass {
+			break
+		} else if strings.Contains(c.Details, noAnswer) {
+			culprit = i
+		}
+	}
+	where := fmt.Sprintf("the details of %q show the first request it did not answer", checks[culprit].Name)
+	if culprit == first {
+		where = "that check's details show the first request it did not answer"
+	}
+	return []string{fmt.Sprintf("the target stopped accepting connections (connection refused) during the run: %d checks from %q on failed for that alone, without an answer to judge; %s", n, checks[first].Name, where)}
+}

@@ -213,7 +213,8 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Report, error) {
 		return Report{}, fmt.Errorf("write verbose output: %w", err)
 	}
 	return o.outputs(pol, name, got, stdout, func(rep *Report) {
-		rep.Seed, rep.Examples, rep.Notes = t.Seed, t.Examples, t.Notes()
+		rep.Seed, rep.Examples = t.Seed, t.Examples
+		rep.Notes = append(t.Notes(), stoppedAnswering(rep.Checks)...)
 	})
 }
 
