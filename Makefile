@@ -107,7 +107,7 @@ catalogue:
 
 ## bench-http: the replay server and the recording proxy over HTTP, each in its own
 ##   process under load from another, against WireMock, a bare net/http server and a
-##   bare httputil.ReverseProxy; profiles both; writes docs/benchmarks-http.md (needs
+##   bare httputil.ReverseProxy; profiles both; writes its section of docs/benchmarks.md (needs
 ##   Java 17, installed with apt-get when missing and root). Each target is judged by
 ##   the median of its per-round ratios and that median's 95% confidence interval (met,
 ##   not met, inconclusive), bounded from 6 rounds on; the default 8 rounds keep the
@@ -128,7 +128,7 @@ bench-http: thirdparty-deps
 	$(GO) build -o $(BENCH_HTTP_DIR)/loadgen ./internal/benchmarks/cmd/loadgen
 	$(GO) build -o $(BENCH_HTTP_DIR)/benchserve ./internal/benchmarks/cmd/benchserve
 	$(GO) build -o $(BENCH_HTTP_DIR)/benchhttp ./internal/benchmarks/cmd/benchhttp
-	$(BENCH_HTTP_DIR)/benchhttp -bin $(BENCH_HTTP_DIR) -profile $(BENCH_HTTP_DIR)/profiles -out docs/benchmarks-http.md \
+	$(BENCH_HTTP_DIR)/benchhttp -bin $(BENCH_HTTP_DIR) -profile $(BENCH_HTTP_DIR)/profiles -out docs/benchmarks.md \
 		-wiremock-jar "$$(ls fixtures/thirdparty/node_modules/wiremock/build/wiremock-standalone-*.jar | head -n 1)" $(BENCH_HTTP_FLAGS)
 
 ## cassette-audit: fail if a committed cassette holds a secret

@@ -23,7 +23,7 @@ import (
 // The fast encoder is kept because the recording proxy encodes every interaction
 // before the response is passed on: BenchmarkEncodeInteraction measures the library
 // path at about thirty times its time (and 80 KB of allocations against none), which
-// the recording targets of docs/benchmarks.md and docs/benchmarks-http.md cannot
+// the recording targets of docs/benchmarks.md (in process and over HTTP) cannot
 // afford.
 func (e *fastEncoder) encode(i *vcr.Interaction, buf []byte) ([]byte, bool) {
 	if size := encodedSize(i); cap(buf) < size {

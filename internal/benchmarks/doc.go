@@ -15,7 +15,8 @@
 // The benchmarks over HTTP, every server in a process of its own under load from
 // another, are `make bench-http`: package httpbench and the commands loadgen (the
 // load), benchserve (the baselines, and noticeconf's servers under the profiler) and
-// benchhttp (the run and its report, docs/benchmarks-http.md). Both reports judge
-// their targets the same way, with package verdict: by a median's 95% confidence
+// benchhttp (the run and its report, the section "Benchmarks over HTTP" of
+// docs/benchmarks.md, which package docsection keeps apart from the rest). Both
+// reports judge their targets the same way, with package verdict: by a median's 95% confidence
 // interval, as benchstat reads a sample.
 package benchmarks

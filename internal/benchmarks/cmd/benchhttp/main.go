@@ -1,5 +1,6 @@
 // Command benchhttp measures noticeconf's servers over HTTP against what users would
-// run instead, and writes the report (docs/benchmarks-http.md): the replay server
+// run instead, and writes the report (the section "Benchmarks over HTTP" of
+// docs/benchmarks.md, keeping the rest of that document): the replay server
 // (`noticeconf replay`) over generated cassettes of 10, 1k and 100k interactions,
 // WireMock serving the 1k cassette as stub mappings, and a bare net/http server
 // writing one fixed answer; the recording proxy (`noticeconf record`, reverse mode) in
@@ -18,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,6 +35,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/internal/atomicfile"
+	"github.com/noticeconf/noticeconf/internal/benchmarks/docsection"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/httpbench"
 )
 
@@ -71,7 +74,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	var c config
 	fs.StringVar(&c.bin, "bin", "bin", "directory holding the built noticeconf, loadgen and benchserve")
 	fs.StringVar(&c.jar, "wiremock-jar", "", "WireMock's standalone jar")
-	fs.StringVar(&c.out, "out", "docs/benchmarks-http.md", "Markdown report to write")
+	fs.StringVar(&c.out, "out", "docs/benchmarks.md", "Markdown document to write the section \"Benchmarks over HTTP\" of (the rest is kept)")
 	fs.StringVar(&c.work, "work", "", "work directory for cassettes, mappings and logs (default: a new temporary one, removed after)")
 	fs.DurationVar(&c.duration, "duration", 2*time.Second, "measured window of one load run")
 	fs.DurationVar(&c.warmup, "warmup", 500*time.Millisecond, "warm-up before each load run's window")
@@ -125,11 +128,16 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "benchhttp:", err)
 		return 1
 	}
-	if err := atomicfile.Write(c.out, rep.markdown(), 0o644); err != nil {
+	old, err := os.ReadFile(c.out)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintln(stderr, "benchhttp:", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "benchhttp: wrote %s\n", c.out)
+	if err := atomicfile.Write(c.out, docsection.Splice(old, docsection.BenchHTTP, rep.markdown()), 0o644); err != nil {
+		fmt.Fprintln(stderr, "benchhttp:", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "benchhttp: wrote its section of %s\n", c.out)
 	return 0
 }
 

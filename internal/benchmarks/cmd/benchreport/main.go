@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"runtime"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/noticeconf/noticeconf/internal/atomicfile"
+	"github.com/noticeconf/noticeconf/internal/benchmarks/docsection"
 	"github.com/noticeconf/noticeconf/internal/benchmarks/verdict"
 )
 
@@ -69,7 +71,12 @@ func write(in, stat, out string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
-	return atomicfile.Write(out, []byte(doc), 0o644)
+	// The section `make bench-http` writes stays as it is.
+	old, err := os.ReadFile(out)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return atomicfile.Write(out, docsection.Keep([]byte(doc), old, docsection.BenchHTTP), 0o644)
 }
 
 // report builds the document, noting every figure that is missing.
@@ -152,8 +159,8 @@ func build(res results, summary []byte) (string, error) {
 	p.printf("whole range misses it, and inconclusive when the range takes in the bound (with fewer\n")
 	p.printf("than 6 runs a median's interval is unbounded, so every target is inconclusive).\n\n")
 	p.printf("These benchmarks run in process. The servers over HTTP, each in its own process,\n")
-	p.printf("against WireMock, a bare net/http server and a bare ReverseProxy, are in\n")
-	p.printf("[benchmarks-http.md](benchmarks-http.md) (`make bench-http`).\n\n")
+	p.printf("against WireMock, a bare net/http server and a bare ReverseProxy, are in the\n")
+	p.printf("section [Benchmarks over HTTP](#benchmarks-over-http) at the end (`make bench-http`).\n\n")
 	p.printf("## Machine\n\n")
 	p.printf("| | |\n|---|---|\n")
 	p.printf("| CPUs (nproc) | %d |\n", runtime.NumCPU())
