@@ -17,6 +17,6 @@
 // load), benchserve (the baselines, and noticeconf's servers under the profiler) and
 // benchhttp (the run and its report, the section "Benchmarks over HTTP" of
 // docs/benchmarks.md, which package docsection keeps apart from the rest). Both
-// reports judge their targets the same way, with package verdict: by a median's 95% confidence
-// interval, as benchstat reads a sample.
+// reports judge their targets the same way, with package verdict: by a median's 95%
+// confidence interval, as benchstat reads a sample.
 package benchmarks
