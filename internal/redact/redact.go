@@ -44,8 +44,10 @@ package redact
 import (
 	"bytes"
 	"cmp"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -397,11 +399,16 @@ func (r *run) scrubber() replacer {
 // replacer replaces each of its strings, longest first, by the placeholder.
 type replacer []string
 
+// replace replaces each of olds in s, as written and under the escapes
+// replaceDecoded takes off.
 func (olds replacer) replace(s string) string {
 	for _, o := range olds {
 		if strings.Contains(s, o) {
 			s = strings.ReplaceAll(s, o, cassette.Redacted)
 		}
+	}
+	if len(olds) > 0 && mayBeEscaped(s) {
+		s = olds.replaceDecoded(s)
 	}
 	return s
 }
@@ -855,6 +862,13 @@ func (r *run) body(b, contentType, field string) string {
 		}
 		return r.text(b, field) // nested too deep to walk
 	}
+	if strings.HasPrefix(b, "--") {
+		if boundary := multipartBoundary(b, contentType); boundary != "" {
+			if out, ok := r.multipart(b, boundary, field); ok {
+				return out
+			}
+		}
+	}
 	if strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") || formRE.MatchString(b) {
 		return r.query(strings.TrimRight(b, "\r\n"), field, "form field") + b[len(strings.TrimRight(b, "\r\n")):]
 	}
@@ -866,15 +880,30 @@ func (r *run) body(b, contentType, field string) string {
 
 // Patterns of secrets inside free text.
 var (
-	urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{0,31}://[^\s"'<>\\]+`)
+	urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{0,31}://[^\s"'\\]+`)
 	// pathRE finds absolute paths (not after a host) in text.
 	pathRE = regexp.MustCompile(`(^|[\s(\[,;=])(/[^\s"'\\?#]+)`)
 	// pairRE finds name=value pairs after a separator (also \u0026, the JSON escape
 	// of &, and a backslash-escaped quote).
-	pairRE = regexp.MustCompile(`(?i)(^|[\s?&;,(]|\\u0026|\\u003f|\\")([a-z0-9_.\-%\[\]]{1,64})=([^&;#\s"'\\<>,)]+)`)
+	pairRE = regexp.MustCompile(`(?i)(^|[\s?&;,(]|\\u0026|\\u003f|\\")([a-z0-9_.\-%\[\]]{1,64})=([^&;#\s"'\\,)]+)`)
 	// memberRE finds "name": "value" JSON members in text that is not a JSON document
-	// (also with escaped quotes, inside a JSON string).
-	memberRE = regexp.MustCompile(`(\\?")([A-Za-z0-9_.\-]{1,64})(\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])*)(\\?")`)
+	// (also with escaped quotes, inside a JSON string; also the first string of an
+	// array, "name": ["value", and a value the text ends in, as a message that quotes
+	// a document cut short shows it).
+	memberRE = regexp.MustCompile(`(\\?")([A-Za-z0-9_.\-]{1,64})(\\?"\s*:\s*(?:\[\s*)?\\?")((?:[^"\\]|\\[^"])*)(\\?"|$)`)
+	// xmlElementRE finds XML and HTML elements of text content or CDATA:
+	// <name attributes>content</name>.
+	xmlElementRE = regexp.MustCompile(`<([A-Za-z_][A-Za-z0-9_.:\-]{0,63})(\s[^<>]*)?>(<!\[CDATA\[[\s\S]*?\]\]>|[^<]+)</([A-Za-z_][A-Za-z0-9_.:\-]{0,63})\s*>`)
+	// quotedPairRE finds name="value" and name='value' pairs (XML and HTML attributes,
+	// authentication parameters).
+	quotedPairRE = regexp.MustCompile(`(^|[\s?&;,(<])([A-Za-z0-9_.:\-]{1,64})(\s*=\s*)("[^"\r\n]*"|'[^'\r\n]*')`)
+	// formDataRE finds the fields of a multipart form in text (also indented, as a
+	// message shows a body): the Content-Disposition line that names the field, the
+	// part's other header lines, the blank line, and the first line of the content.
+	formDataRE = regexp.MustCompile(`(?i)(content-disposition:[^\r\n]*?\bname=("[^"\r\n]*"|[^;\s]+)[^\r\n]*\r?\n(?:[ \t]*\S[^\r\n]*\r?\n)*[ \t]*\r?\n[ \t]*)([^\r\n]+)`)
+	// goHeaderRE finds the header fields of an http.Header as Go's fmt prints it:
+	// map[Name:[value value]].
+	goHeaderRE = regexp.MustCompile(`([A-Za-z0-9][A-Za-z0-9_\-]{0,63}):\[([^\]\r\n]*)\]`)
 	// headerLineRE finds "Name: value" lines.
 	headerLineRE = regexp.MustCompile(`(?m)^([ \t]*)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)(\S[^\r\n]*)$`)
 	// curlHeaderRE finds the headers of a command line (curl -H 'Name: value').
@@ -893,11 +922,7 @@ func (r *run) text(s, field string) string {
 		s = r.embeddedJSON(s, field)
 	}
 	if strings.Contains(s, "://") {
-		s = urlRE.ReplaceAllStringFunc(s, func(u string) string {
-			// A URL may end with sentence punctuation.
-			trimmed := strings.TrimRight(u, ".,;:!)]}")
-			return r.url(trimmed, field) + u[len(trimmed):]
-		})
+		s = r.textURLs(s, field)
 	}
 	// The rules below redact only where a secret name (or a hook or bot path, or a
 	// scheme word) is: text without any of their words is left alone at once.
@@ -938,12 +963,62 @@ func (r *run) text(s, field string) string {
 			r.notef(field, "JSON member %q in text (name rule)", sub[2], v, unescapeJSON(v))
 			return sub[1] + sub[2] + sub[3] + cassette.Redacted + sub[5]
 		})
+		if strings.Contains(s, ":[") {
+			s = goHeaderRE.ReplaceAllStringFunc(s, func(m string) string {
+				sub := goHeaderRE.FindStringSubmatch(m)
+				if !r.p.judgeHeader(sub[1]) || sub[2] == "" || IsRedacted(sub[2]) {
+					return m
+				}
+				r.notef(field, "header %q printed as Go prints a header (name rule)", sub[1], append(strings.Fields(sub[2]), sub[2])...)
+				return sub[1] + ":[" + cassette.Redacted + "]"
+			})
+		}
 		s = headerLineRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := headerLineRE.FindStringSubmatch(m)
 			if !r.p.judgeHeader(sub[2]) {
 				return m
 			}
 			return sub[1] + sub[2] + sub[3] + r.headerValue(sub[2], sub[4], field)
+		})
+	}
+	if named && strings.Contains(s, "</") {
+		s = xmlElementRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := xmlElementRE.FindStringSubmatch(m)
+			if sub[1] != sub[4] || !IsSecretName(localName(sub[1])) {
+				return m
+			}
+			v := sub[3]
+			if inner, ok := strings.CutPrefix(v, "<![CDATA["); ok {
+				v = strings.TrimSuffix(inner, "]]>")
+			}
+			if strings.TrimSpace(v) == "" || IsRedacted(strings.TrimSpace(v)) {
+				return m
+			}
+			r.notef(field, "XML element %q in text (name rule)", sub[1], v, strings.TrimSpace(v), html.UnescapeString(strings.TrimSpace(v)))
+			return "<" + sub[1] + sub[2] + ">" + cassette.Redacted + "</" + sub[4] + ">"
+		})
+	}
+	if named && strings.Contains(s, "name=") && foldedHas(s, dispositionWordSet) {
+		s = formDataRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := formDataRE.FindStringSubmatch(m)
+			name := strings.Trim(sub[2], `"`)
+			v := strings.TrimSpace(sub[3])
+			if !IsSecretName(name) || v == "" || IsRedacted(v) || strings.HasPrefix(v, "--") {
+				return m
+			}
+			r.notef(field, "multipart field %q in text (name rule)", name, sub[3], v)
+			return sub[1] + cassette.Redacted
+		})
+	}
+	if named && (strings.Contains(s, `="`) || strings.Contains(s, `='`) || strings.Contains(s, `= `)) {
+		s = quotedPairRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := quotedPairRE.FindStringSubmatch(m)
+			v := sub[4][1 : len(sub[4])-1]
+			if !IsSecretName(localName(sub[2])) || v == "" || IsRedacted(v) {
+				return m
+			}
+			r.notef(field, "quoted parameter %q in text (name rule)", sub[2], v, html.UnescapeString(v))
+			return sub[1] + sub[2] + sub[3] + sub[4][:1] + cassette.Redacted + sub[4][:1]
 		})
 	}
 	if named && (strings.Contains(s, "-H") || strings.Contains(s, "--header")) {
@@ -967,13 +1042,47 @@ func (r *run) text(s, field string) string {
 			len(sub[3]) < 24 && !strings.ContainsAny(sub[3], "0123456789") {
 			return m
 		}
-		r.note(field, "credential after an authorization scheme ("+sub[1]+")", sub[3])
+		r.note(field, "credential after an authorization scheme ("+sub[1]+")", append([]string{sub[3]}, basicSecrets(sub[1], sub[3])...)...)
 		return sub[1] + sub[2] + cassette.Redacted
 	})
 	for _, re := range r.p.patterns {
 		s = r.pattern(re, s, field)
 	}
 	return s
+}
+
+// localName returns an XML name without its namespace prefix.
+func localName(name string) string {
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// textURLs redacts the URLs in text. A URL runs to a space or a quote: a decoded
+// URL may hold < and > in a secret. One written <like this> ends at its '>'.
+func (r *run) textURLs(s, field string) string {
+	idx := urlRE.FindAllStringIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		u := s[m[0]:m[1]]
+		if m[0] > 0 && s[m[0]-1] == '<' {
+			if end := strings.IndexByte(u, '>'); end >= 0 {
+				u = u[:end]
+			}
+		}
+		// A URL may end with sentence punctuation.
+		trimmed := strings.TrimRight(u, ".,;:!)]}")
+		b.WriteString(s[last:m[0]])
+		b.WriteString(r.url(trimmed, field))
+		last = m[0] + len(trimmed)
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // schemeWords are the authorization schemes whose credential text rules redact.
@@ -1084,12 +1193,29 @@ func Authorization(v string) (string, []string) {
 		if IsRedacted(rest) {
 			return v, nil
 		}
-		return scheme + " " + cassette.Redacted, []string{rest}
+		return scheme + " " + cassette.Redacted, append([]string{rest}, basicSecrets(scheme, rest)...)
 	}
 	if IsRedacted(strings.TrimSpace(v)) {
 		return v, nil
 	}
 	return cassette.Redacted, []string{strings.TrimSpace(v)}
+}
+
+// basicSecrets returns what the credentials of a Basic authorization stand for, as
+// a server that decodes them may show them: user:password, the user and the
+// password.
+func basicSecrets(scheme, credentials string) []string {
+	if !strings.EqualFold(scheme, "Basic") {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(credentials)
+	if err != nil {
+		if b, err = base64.RawStdEncoding.DecodeString(credentials); err != nil {
+			return nil
+		}
+	}
+	user, pass, _ := strings.Cut(string(b), ":")
+	return []string{string(b), user, pass}
 }
 
 var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)

@@ -1,0 +1,137 @@
+package redact_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/noticeconf/noticeconf/internal/redact"
+)
+
+// escapeAll writes every byte of s but letters and digits as esc writes it.
+func escapeAll(s string, esc func(c byte) string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteString(esc(c))
+	}
+	return b.String()
+}
+
+// TestFoundSecretsUnderOtherEscapes holds the scrubber to the escapes other writers
+// than Go's use: a secret the request carries (here in its X-Auth-Token), echoed by a
+// server under PHP's JSON escape of '/', .NET's upper-case \u escapes, lower-case
+// percent-encoding, HTML character references, or two layers of them, is replaced
+// all the same.
+func TestFoundSecretsUnderOtherEscapes(t *testing.T) {
+	secret := "Zq/ab+cd<ef>gh&ij=kl12"
+	p := redact.Default().Learn(http.Header{"X-Auth-Token": {secret}})
+	hex := "0123456789abcdef"
+	HEX := "0123456789ABCDEF"
+	for name, enc := range map[string]string{
+		`JSON \/`:                     strings.ReplaceAll(secret, "/", `\/`),
+		`JSON \u00XX upper case`:      escapeAll(secret, func(c byte) string { return `\u00` + string(HEX[c>>4]) + string(HEX[c&15]) }),
+		`JSON \u of letters`:          `\u005a\u0071` + secret[2:],
+		"percent lower case":          escapeAll(secret, func(c byte) string { return "%" + string(hex[c>>4]) + string(hex[c&15]) }),
+		"percent twice":               escapeAll(secret, func(c byte) string { return "%25" + string(HEX[c>>4]) + string(HEX[c&15]) }),
+		"HTML named references":       strings.NewReplacer("<", "&lt;", ">", "&gt;", "&", "&amp;").Replace(secret),
+		"HTML numeric references":     escapeAll(secret, func(c byte) string { return "&#" + itoa(int(c)) + ";" }),
+		"HTML hex references":         escapeAll(secret, func(c byte) string { return "&#x" + string(HEX[c>>4]) + string(HEX[c&15]) + ";" }),
+		`percent in a JSON string \/`: strings.ReplaceAll(escapeAll(secret, func(c byte) string { return "%" + string(hex[c>>4]) + string(hex[c&15]) }), "%2f", `\/`),
+	} {
+		for _, text := range []string{
+			`{"msg":"seen ` + enc + ` here"}`,
+			"seen " + enc + " here",
+			"<p>seen " + enc + "</p>",
+		} {
+			got := string(p.Body([]byte(text), ""))
+			if strings.Contains(got, enc) || !strings.Contains(got, "REDACTED") {
+				t.Errorf("%s: Body(%q) = %q, holds the secret", name, text, got)
+			}
+			if strings.HasPrefix(text, "{") && !strings.Contains(got, `"msg":"seen REDACTED here"`) {
+				t.Errorf("%s: Body(%q) = %q: the placeholder does not replace the escapes whole", name, text, got)
+			}
+		}
+	}
+	// Text that only looks like an escape of it is kept.
+	for _, s := range []string{`Zq\/ab+cd`, "Zq%2fab", "a &amp; b", `\u0041BC`} {
+		if got := p.Text(s); got != s {
+			t.Errorf("Text(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// TestBasicCredentialsDecoded holds the Authorization rule to what Basic credentials
+// stand for: a server that decodes them and shows user:password, or the password
+// alone, shows them redacted.
+func TestBasicCredentialsDecoded(t *testing.T) {
+	pass := "Zq-basic-pass/0001"
+	b64 := base64.StdEncoding.EncodeToString([]byte("builder:" + pass))
+	for _, h := range []http.Header{{"Authorization": {"Basic " + b64}}, {"Proxy-Authorization": {"basic " + b64}}} {
+		p := redact.Default().Learn(h)
+		for _, echo := range []string{`{"basic":"builder:` + pass + `"}`, "password " + pass} {
+			if got := string(p.Body([]byte(echo), "")); strings.Contains(got, pass) {
+				t.Errorf("%v: Body(%q) = %q", h, echo, got)
+			}
+		}
+	}
+	if got := redact.Default().Text("sent Authorization: Basic " + b64 + ", echoed builder:" + pass); strings.Contains(got, pass) || strings.Contains(got, b64) {
+		t.Errorf("Text = %q", got)
+	}
+}
+
+// TestTextPlacements holds the text rules to the places other syntaxes put a secret
+// by its name: XML elements (also with a namespace or as CDATA), quoted attributes
+// and parameters, multipart form fields (also indented as a message shows a body),
+// a header printed as Go prints an http.Header, a JSON member whose value is an
+// array or is cut short, and a decoded query value with markup characters in it.
+func TestTextPlacements(t *testing.T) {
+	p := redact.Default()
+	const s = "Zq-text-secret/0001"
+	for _, text := range []string{
+		"<Credentials><AccessKeyId>" + s + "</AccessKeyId></Credentials>",
+		"<soap:Body><ns:Password>" + s + "</ns:Password></soap:Body>",
+		"<SecretAccessKey><![CDATA[" + s + "]]></SecretAccessKey>",
+		`<auth token="` + s + `"/>`,
+		`error="invalid_token", token='` + s + `'`,
+		"--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + s + "\r\n--XyZ--\r\n",
+		"request body:\n    --XyZ\n    Content-Disposition: form-data; name=password\n    Content-Type: text/plain\n    \n    " + s + "\n    --XyZ--\n",
+		"header map[Content-Type:[application/json] X-Auth-Token:[" + s + "]]",
+		`answered {"headers":{"X-Auth-Token":["` + s + `"]},"body":"...`,
+		`answered {"echo":{"password":"` + s,
+		"query token=Zq<" + s + ">&x=1 end",
+		"see https://x.example/cb?token=Zq<" + s + ">&x=1 end",
+	} {
+		if got := p.Text(text); strings.Contains(got, s) {
+			t.Errorf("Text(%q) = %q, holds the secret", text, got)
+		}
+	}
+	body := "--XyZ\r\nContent-Disposition: form-data; name=\"notice_type\"\r\n\r\nMAIL\r\n--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + s + "\r\n--XyZ--\r\n"
+	want := strings.Replace(body, s, "REDACTED", 1)
+	if got := string(p.Body([]byte(body), "multipart/form-data; boundary=XyZ")); got != want {
+		t.Errorf("multipart Body = %q, want %q", got, want)
+	}
+	// Only secret names: other elements, attributes and fields stay.
+	for _, text := range []string{
+		"<Status>ok-status-0001</Status>",
+		`<a href="https://x.example/" name="anchor-name-0001">`,
+		"--XyZ\r\nContent-Disposition: form-data; name=\"notice_type\"\r\n\r\nMAIL-0001\r\n--XyZ--\r\n",
+		"<Link> <https://x.example/?page=2>; rel=next; token-note",
+	} {
+		if got := p.Text(text); got != text {
+			t.Errorf("Text(%q) = %q, want it unchanged", text, got)
+		}
+	}
+}
