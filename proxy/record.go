@@ -23,6 +23,7 @@ import (
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // HeaderProxyError is set on every answer the proxy makes itself (403, 413, 502,
@@ -176,14 +177,18 @@ func (p *Proxy) upstreamFailed(req *http.Request, err error) *http.Response {
 	if errors.As(err, &ue) {
 		err = ue.Err // its URL may carry a secret query parameter
 	}
-	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", p.shownPath(req.URL.Path), "err", err)
+	// The error may quote what the upstream sent back (a malformed status line that
+	// echoes the request line): shown through the policy, which knows the request's
+	// credentials too.
+	shown := redact.Printable(p.redactor.Learn(req.Header).Text(err.Error()))
+	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", p.shownPath(req.URL.Path), "err", shown)
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return errorResponse(req, http.StatusGatewayTimeout,
-			fmt.Sprintf("the recording proxy timed out waiting for the upstream %s (no response headers within %s): %v", req.URL.Host, p.headerTimeout, err))
+			fmt.Sprintf("the recording proxy timed out waiting for the upstream %s (no response headers within %s): %s", req.URL.Host, p.headerTimeout, shown))
 	}
 	return errorResponse(req, http.StatusBadGateway,
-		fmt.Sprintf("the recording proxy could not get an answer from the upstream %s (the API did not answer): %v", req.URL.Host, err))
+		fmt.Sprintf("the recording proxy could not get an answer from the upstream %s (the API did not answer): %s", req.URL.Host, shown))
 }
 
 // requestRecord copies what go-vcr records of an outgoing request. Nothing in it
