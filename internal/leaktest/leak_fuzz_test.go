@@ -358,6 +358,10 @@ func placements() []placement {
 			w.Header().Set("Content-Type", "text/plain")
 			return []byte(`upstream answered {"status":"success","access_token":"` + jsonEscaped(s))
 		}),
+		answer("Set-Cookie folded", func(s string, w http.ResponseWriter) []byte {
+			w.Header().Set("Set-Cookie", "lang=en; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, sid="+s+"; Path=/; HttpOnly")
+			return nil
+		}),
 	)
 	return ps
 }

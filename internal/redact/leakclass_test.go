@@ -135,3 +135,14 @@ func TestTextPlacements(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldedSetCookie holds the cookie rule to Set-Cookie values folded into one with
+// commas: every cookie's value is redacted, names, attributes and dates stay.
+func TestFoldedSetCookie(t *testing.T) {
+	p := redact.Default()
+	in := "sid=Zq-cookie-0001; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, token=Zq-cookie-0002; Path=/; HttpOnly,lang=en"
+	want := "sid=REDACTED; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, token=REDACTED; Path=/; HttpOnly,lang=REDACTED"
+	if got := p.Header(http.Header{"Set-Cookie": {in}}).Get("Set-Cookie"); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

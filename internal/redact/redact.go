@@ -588,7 +588,7 @@ func (r *run) headerValue(name, v, field string) string {
 	case cname == "Cookie":
 		return r.cookies(v, field, false)
 	case cname == "Set-Cookie":
-		return r.cookies(v, field, true)
+		return r.setCookies(v, field)
 	}
 	r.notef(field, "secret header %q (name rule)", name, v)
 	return cassette.Redacted
@@ -624,6 +624,30 @@ func (r *run) cookies(v, field string, set bool) string {
 		r.note(field, "cookie values", v)
 	}
 	return strings.Join(parts, ";")
+}
+
+// foldedCookieRE finds where the next cookie starts in Set-Cookie values folded into
+// one with commas (as some proxies and client libraries join them): a comma, then a
+// cookie name and '='. The comma of an Expires date is followed by a day number and a
+// space, never by '='.
+var foldedCookieRE = regexp.MustCompile(`,[ \t]*[!#$%&'*+\-.^_` + "`" + `|~0-9A-Za-z]+=`)
+
+// setCookies redacts the values of a Set-Cookie header, which may hold several
+// cookies folded into one value, keeping their names and attributes.
+func (r *run) setCookies(v, field string) string {
+	idx := foldedCookieRE.FindAllStringIndex(v, -1)
+	if idx == nil {
+		return r.cookies(v, field, true)
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		b.WriteString(r.cookies(v[last:m[0]], field, true))
+		b.WriteByte(',')
+		last = m[0] + 1
+	}
+	b.WriteString(r.cookies(v[last:], field, true))
+	return b.String()
 }
 
 // userinfoHost redacts userinfo in a Host value.
