@@ -362,6 +362,12 @@ func placements() []placement {
 			w.Header().Set("Set-Cookie", "lang=en; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, sid="+s+"; Path=/; HttpOnly")
 			return nil
 		}),
+		echoedAs("a base64 body", func(s string, w http.ResponseWriter) []byte {
+			// As httpbin shows a body that is not text: a data URL. The padding moves
+			// the secret through the three alignments of base64.
+			echoed := strings.Repeat(" ", len(s)%3) + `{"seen":"` + jsonEscaped(s) + `"}`
+			return []byte(`{"data":"data:application/json;base64,` + base64.StdEncoding.EncodeToString([]byte(echoed)) + `"}`)
+		}),
 	)
 	return ps
 }
@@ -653,11 +659,38 @@ func unescapePercent(s string) string {
 	})
 }
 
+// base64RunRE finds base64 text (either alphabet) long enough to hold a secret.
+var base64RunRE = regexp.MustCompile(`[A-Za-z0-9+/_\-]{12,}`)
+
+// maxBase64Runs bounds the base64 runs of one output holds decodes.
+const maxBase64Runs = 256
+
 // holds reports whether out holds secret: in one of its forms, or raw once up to
 // decodeLayers layers of JSON, percent and HTML escapes are taken off, in any
-// order (a URL-encoded secret in a JSON string in a JSON string). It returns the
-// text that shows it.
+// order (a URL-encoded secret in a JSON string in a JSON string), or inside base64
+// text at any alignment. It returns the text that shows it.
 func holds(out, secret string) (shown string, at int, ok bool) {
+	if shown, at, ok := holdsEscaped(out, secret); ok {
+		return shown, at, ok
+	}
+	for _, run := range base64RunRE.FindAllString(out, maxBase64Runs) {
+		std := strings.NewReplacer("-", "+", "_", "/").Replace(run)
+		for off := range 4 {
+			q := std[min(off, len(std)):]
+			d, err := base64.RawStdEncoding.DecodeString(q[:len(q)/4*4])
+			if err != nil {
+				continue
+			}
+			if shown, at, ok := holdsEscaped(string(d), secret); ok {
+				return "base64 " + run + " decoded: " + shown, at + len("base64 "+run+" decoded: "), true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// holdsEscaped is holds without base64.
+func holdsEscaped(out, secret string) (shown string, at int, ok bool) {
 	for _, form := range forms(secret) {
 		if i := strings.Index(out, form); i >= 0 {
 			return out, i, true

@@ -25,12 +25,47 @@ type view struct {
 // a backslash (JSON), a percent sign (URL) or an ampersand (HTML and XML).
 func mayBeEscaped(s string) bool { return strings.ContainsAny(s, `\%&`) }
 
+// mayHoldEscaped reports whether s may hold one of olds under escapes: whether s
+// holds, as written, the longest run of ASCII letters and digits of one of them (no
+// writer escapes those), or one of them has none.
+func (olds replacer) mayHoldEscaped(s string) bool {
+	for _, o := range olds {
+		if run := longestAlnumRun(o); run == "" || strings.Contains(s, run) {
+			return true
+		}
+	}
+	return false
+}
+
+// longestAlnumRun returns the longest run of ASCII letters and digits in s.
+func longestAlnumRun(s string) string {
+	best, start := "", -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isAlnum(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start > len(best) {
+			best = s[start:i]
+		}
+		start = -1
+	}
+	return best
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
 // replaceDecoded replaces the secrets of olds that s holds under escapes other than
 // the ones olds lists: JSON escapes of any character in either case (\u002B, \/),
 // percent-encoding in either case (%2f), HTML and XML character references (&lt;,
 // &#43;, &#x2F;), and any of them applied up to maxDecodeLayers times (%252F). Each
 // escape is one unit: the placeholder replaces whole escapes, so that the text around
-// it stays valid in its own syntax.
+// it stays valid in its own syntax. The caller checks mayHoldEscaped first: a secret
+// whose longest run of letters and digits is itself escaped is not looked for.
 func (olds replacer) replaceDecoded(s string) string {
 	var spans [][2]int
 	v := identity(s)

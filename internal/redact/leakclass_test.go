@@ -146,3 +146,47 @@ func TestFoldedSetCookie(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// TestFoundSecretsInBase64 holds the scrubber to a secret inside base64 text, at any
+// alignment and in either alphabet: of what is left, no three bytes in a row decode
+// to a part of the secret.
+func TestFoundSecretsInBase64(t *testing.T) {
+	for _, secret := range []string{"Zq/ab+cd<ef>gh&ij=kl12~?", "ZqPlainEverywhere0001"} {
+		base64HoldsNoPiece(t, redact.Default().Learn(http.Header{"X-Auth-Token": {secret}}), secret)
+		known, err := redact.New(redact.Config{Secrets: []string{secret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base64HoldsNoPiece(t, known, secret)
+	}
+}
+
+func base64HoldsNoPiece(t *testing.T, p *redact.Policy, secret string) {
+	t.Helper()
+	for pre := range 3 {
+		body := []byte(strings.Repeat("x", pre) + `{"seen":"` + secret + `"}`)
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+			b64 := enc.EncodeToString(body)
+			got := string(p.Body([]byte(`{"data":"data:application/octet-stream;base64,`+b64+`"}`), ""))
+			if !strings.Contains(got, "REDACTED") {
+				t.Errorf("prefix %d: %s holds the secret in base64", pre, got)
+				continue
+			}
+			// What is left of the base64 text decodes to no piece of the secret.
+			left := strings.Split(strings.TrimSuffix(strings.TrimPrefix(got, `{"data":"data:application/octet-stream;base64,`), `"}`), "REDACTED")
+			for _, l := range left {
+				for off := range 4 {
+					if off > len(l) {
+						continue
+					}
+					d, _ := enc.WithPadding(base64.NoPadding).DecodeString(strings.TrimRight(l[off:], "=")[:len(strings.TrimRight(l[off:], "="))/4*4])
+					for i := 0; i+3 <= len(secret); i++ {
+						if strings.Contains(string(d), secret[i:i+3]) && !strings.Contains(string(body[:pre+9]), secret[i:i+3]) {
+							t.Errorf("prefix %d: %q left over decodes to %q, a piece of the secret", pre, l, d)
+						}
+					}
+				}
+			}
+		}
+	}
+}

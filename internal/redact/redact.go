@@ -22,14 +22,23 @@
 //     segment after /hook/) and its secret, and the token segments of other bot and
 //     hook URLs (after a hook, hooks, webhook or webhooks segment, on a hooks.* host,
 //     and Telegram's /bot<TOKEN>/);
+//   - multipart bodies by their parts: a field's content whose name the name rule
+//     names, every other part by what it is;
 //   - in free text (a text body, a header value, a log line, a failure message): URLs
 //     and paths by the rules above, JSON documents inside the text as JSON, and
-//     name=value pairs, "name": "value" members, "Name: value" lines, curl's
-//     -H 'Name: value' and "Bearer <credential>" whose name the name rule names;
+//     name=value and name="value" pairs, "name": "value" members (also of an array,
+//     or cut short at the end of the text), "Name: value" lines, headers as Go
+//     prints an http.Header (map[Name:[value]]), XML elements
+//     (<name>value</name>), multipart fields, curl's -H 'Name: value' and
+//     "Bearer <credential>" whose name the name rule names;
 //   - the matches of Config.Patterns;
 //   - then every credential the run holds (Config.Secrets, the userinfo of
-//     Config.URLs) and every secret value found by the rules above, wherever else it
-//     appears, raw, JSON-escaped or URL-encoded.
+//     Config.URLs) and every secret value found by the rules above (a Basic
+//     credential's user:password decoded too), wherever else it appears: raw,
+//     JSON-escaped or URL-encoded, under other writers' escapes (JSON \/ and \u of
+//     any character in either case, percent-encoding in either case, HTML and XML
+//     character references, up to three layers of them), and inside base64 text at
+//     any alignment.
 //
 // Redaction keeps the shape: a secret is replaced by cassette.Redacted where it was,
 // a header keeps its name, an AK/SK Authorization keeps its fields
@@ -269,13 +278,6 @@ func encodings(secrets []string, of func(string) []string) []string {
 		if len(s) < MinSecretLen || IsRedacted(s) {
 			continue
 		}
-		if plainEverywhere(s) {
-			// Every encoding is s itself.
-			if !slices.Contains(out, s) {
-				out = append(out, s)
-			}
-			continue
-		}
 		for _, e := range of(s) {
 			if !slices.Contains(out, e) {
 				out = append(out, e)
@@ -299,6 +301,15 @@ func encodingsOf(s string) []string {
 			out = append(out, e)
 		}
 	}
+	if plainEverywhere(s) {
+		// Every encoding but base64 is s itself.
+		for _, c := range base64Cores(s) {
+			if len(c) >= minBase64Core {
+				add(c)
+			}
+		}
+		return out
+	}
 	add(url.QueryEscape(s))
 	add(url.PathEscape(s))
 	q, _ := json.Marshal(s) // escapes <, >, & as \u003c, \u003e, \u0026
@@ -310,11 +321,46 @@ func encodingsOf(s string) []string {
 	// Inside a JSON string inside a JSON string: escaped twice.
 	q2, _ := json.Marshal(string(q[1 : len(q)-1]))
 	add(string(q2[1 : len(q2)-1]))
+	// Inside base64 (a body echoed encoded, a data URL), raw or JSON-escaped, at
+	// each of the three alignments, in both alphabets.
+	for _, text := range slices.Compact([]string{s, string(q[1 : len(q)-1])}) {
+		for _, c := range base64Cores(text) {
+			if len(c) >= minBase64Core {
+				add(c)
+			}
+		}
+	}
+	return out
+}
+
+// minBase64Core is the shortest base64 core of a secret the scrubber looks for.
+const minBase64Core = 8
+
+// base64Cores returns the base64 characters that s alone decides wherever it sits in
+// a base64 text: for each alignment (s after 0, 1 or 2 other bytes), the characters
+// whose six bits all come from s, in the standard and the URL alphabet.
+func base64Cores(s string) []string {
+	var out []string
+	buf := make([]byte, 2+len(s))
+	for a := 0; a < 3; a++ {
+		copy(buf[a:], s)
+		enc := base64.RawStdEncoding.EncodeToString(buf[:a+len(s)])
+		from, to := (8*a+5)/6, (8*a+8*len(s))/6
+		if to-from < 1 {
+			continue
+		}
+		core := enc[from:to]
+		out = append(out, core)
+		if u := strings.NewReplacer("+", "-", "/", "_").Replace(core); u != core {
+			out = append(out, u)
+		}
+	}
 	return out
 }
 
 // plainEverywhere reports whether s is written the same raw, URL-encoded (query and
-// path), and JSON-escaped once or twice: only ASCII letters, digits and "-._~".
+// path), and JSON-escaped once or twice (base64 apart): only ASCII letters, digits
+// and "-._~".
 func plainEverywhere(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -407,7 +453,7 @@ func (olds replacer) replace(s string) string {
 			s = strings.ReplaceAll(s, o, cassette.Redacted)
 		}
 	}
-	if len(olds) > 0 && mayBeEscaped(s) {
+	if len(olds) > 0 && mayBeEscaped(s) && olds.mayHoldEscaped(s) {
 		s = olds.replaceDecoded(s)
 	}
 	return s
