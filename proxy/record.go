@@ -2,7 +2,9 @@ package proxy
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -256,34 +258,46 @@ func responseRecord(resp *http.Response, body []byte, d time.Duration, limit int
 	return r
 }
 
-// isGzip reports whether headers h say the body is gzip, and only gzip.
-func isGzip(h http.Header) bool {
-	return strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") && len(h.Values("Content-Encoding")) == 1
+// decompressor returns the reader of a body whose headers h say it is gzip or
+// deflate, and only that, or nil. Both are recorded decoded: the redaction policy
+// reads a body as it is, and a secret compressed is a secret on disk all the same.
+// Deflate is zlib (RFC 1950) as the standard says, or the raw deflate some servers
+// send.
+func decompressor(h http.Header, body []byte) io.Reader {
+	if len(h.Values("Content-Encoding")) != 1 {
+		return nil
+	}
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))) {
+	case "gzip":
+		if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
+			return zr
+		}
+	case "deflate":
+		if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			return zr
+		}
+		return flate.NewReader(bytes.NewReader(body))
+	}
+	return nil
 }
 
-// gzipOver reports whether a gzip body decompresses to more than limit bytes (a
-// compression bomb), reading at most limit+1 decompressed bytes to find out.
+// gzipOver reports whether a gzip (or deflate) body decompresses to more than limit
+// bytes (a compression bomb), reading at most limit+1 decompressed bytes to find out.
 func gzipOver(h http.Header, body []byte, limit int64) bool {
-	if !isGzip(h) {
-		return false
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
+	zr := decompressor(h, body)
+	if zr == nil {
 		return false
 	}
 	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
 	return n > limit
 }
 
-// decodeGzip decodes a gzip body of at most limit decompressed bytes and makes the
-// headers h (a copy) say so. It leaves anything else, or a body that does not
-// decode or decodes to more, as it is.
+// decodeGzip decodes a gzip (or deflate) body of at most limit decompressed bytes
+// and makes the headers h (a copy) say so. It leaves anything else, or a body that
+// does not decode or decodes to more, as it is.
 func decodeGzip(h http.Header, body []byte, limit int64) ([]byte, bool) {
-	if !isGzip(h) {
-		return body, false
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
+	zr := decompressor(h, body)
+	if zr == nil {
 		return body, false
 	}
 	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
