@@ -378,6 +378,14 @@ func placements() []placement {
 			w.Header().Set("Content-Encoding", "deflate")
 			return deflated([]byte(jsonText(map[string]string{"access_token": s})))
 		}),
+		placement{name: "text body environment assignment", req: func(s string) request {
+			r := update("export HUAWEICLOUD_SDK_SK='" + s + "'\n")
+			r.header.Set("Content-Type", "text/plain")
+			return r
+		}},
+		placement{name: "JSON field NOTICECONF_SK", req: func(s string) request {
+			return update(jsonText(map[string]any{"notice_type": "MAIL", "env": map[string]string{"NOTICECONF_SK": s}}))
+		}},
 	)
 	return ps
 }

@@ -190,3 +190,31 @@ func base64HoldsNoPiece(t *testing.T, p *redact.Policy, secret string) {
 		}
 	}
 }
+
+// TestSecretNameParts holds the name rule to names that carry a secret in one of
+// their parts (the environment variables of noticeconf and of Huawei Cloud's SDKs)
+// or by a word of webhook signing and passphrases, and to names whose parts only
+// spell such a part inside a word.
+func TestSecretNameParts(t *testing.T) {
+	for name, want := range map[string]bool{
+		"NOTICECONF_SK": true, "NOTICECONF_AK": true, "HUAWEICLOUD_SDK_SK": true, "db_pwd": true,
+		"user-ak": true, "X-Sk": true, "obs.sk": true, "sign_type": true, "X-Shopify-Hmac-Sha256": true,
+		"passphrase": true, "ssh_passcode": true,
+		"task_id": false, "disk": false, "risk-level": false, "X-Sdk-Date": false, "NOTICECONF_JOB_ID": false,
+		"signed_headers": false, "ask": false, "design": false,
+	} {
+		if got := redact.IsSecretName(name); got != want {
+			t.Errorf("IsSecretName(%q) = %t, want %t", name, got, want)
+		}
+	}
+	p := redact.Default()
+	const s = "Zq-env-secret-0001"
+	for _, text := range []string{"NOTICECONF_SK=" + s + " noticeconf verify", "export HUAWEICLOUD_SDK_SK='" + s + "'", `{"db_pwd":"` + s + `"}`} {
+		if got := p.Text(text); strings.Contains(got, s) {
+			t.Errorf("Text(%q) = %q", text, got)
+		}
+	}
+	if in := "NOTICECONF_SK=${NOTICECONF_SK} noticeconf verify"; p.Text(in) != in {
+		t.Errorf("Text(%q) = %q: an environment reference holds no secret", in, p.Text(in))
+	}
+}

@@ -7,9 +7,10 @@
 //
 //   - header values whose name carries a credential by convention: a name that,
 //     lower-cased and stripped of '-', '_', '.' and spaces, contains token, key,
-//     secret, password, passwd, auth, session, signature, credential or cookie, or is
-//     ak, sk, sig, sign or pwd (IsSecretName), except the harmless names of
-//     AllowedHeaders; and the headers of Config.Headers;
+//     secret, password, passwd, passphrase, passcode, auth, session, signature,
+//     credential, cookie or hmac, or is ak, sk, sig, sign or pwd, or has one of those
+//     five as a part between the separators (IsSecretName), except the harmless
+//     names of AllowedHeaders; and the headers of Config.Headers;
 //   - the userinfo of every URL (user:password@), wherever the URL is;
 //   - query parameters, URL fragments of the form a=b, and form fields whose name
 //     the same rule names;
@@ -78,9 +79,10 @@ const maxDepth = 256
 
 // secretWords are the parts of a name that mark it as carrying a secret, compared
 // with the name folded (lower-cased, without '-', '_', '.' and spaces).
-var secretWords = []string{"token", "key", "secret", "password", "passwd", "auth", "session", "signature", "credential", "cookie"}
+var secretWords = []string{"token", "key", "secret", "password", "passwd", "passphrase", "passcode", "auth", "session", "signature", "credential", "cookie", "hmac"}
 
-// secretNames are whole folded names that carry a secret.
+// secretNames are whole folded names that carry a secret, and the parts of a name
+// (between '-', '_', '.' and spaces) that make it carry one: HUAWEICLOUD_SDK_SK.
 var secretNames = []string{"ak", "sk", "sig", "sign", "pwd"}
 
 // allowedHeaders are header names the name rule would take for secrets that carry
@@ -117,15 +119,40 @@ func fold(name string) string {
 
 // IsSecretName reports whether a header, query parameter, form field or JSON key by
 // this name carries a secret: folded (lower-cased, without '-', '_', '.' and spaces)
-// it contains token, key, secret, password, passwd, auth, session, signature,
-// credential or cookie, or it is ak, sk, sig, sign or pwd.
+// it contains token, key, secret, password, passwd, passphrase, passcode, auth,
+// session, signature, credential, cookie or hmac, or it is ak, sk, sig, sign or pwd,
+// or one of its parts between those separators is (NOTICECONF_SK, db_pwd).
 func IsSecretName(name string) bool {
 	for _, w := range secretNames {
 		if foldedEqual(name, w) {
 			return true
 		}
 	}
-	return foldedHas(name, secretWordSet)
+	return foldedHas(name, secretWordSet) || hasSecretPart(name)
+}
+
+// maxSecretPart bounds the parts hasSecretPart compares: a secret name's, folded
+// the Unicode way, is at most this long.
+const maxSecretPart = 16
+
+// hasSecretPart reports whether a part of name between '-', '_', '.' and spaces is,
+// folded, one of secretNames.
+func hasSecretPart(name string) bool {
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && !isSeparator(name[i]) {
+			continue
+		}
+		if part := name[start:i]; len(part) >= 2 && len(part) <= maxSecretPart {
+			for _, w := range secretNames {
+				if foldedEqual(part, w) {
+					return true
+				}
+			}
+		}
+		start = i + 1
+	}
+	return false
 }
 
 // IsSecretHeader reports whether the default policy redacts a header by this name:
@@ -1016,7 +1043,7 @@ func (r *run) text(s, field string) string {
 			if err != nil {
 				uv = v
 			}
-			if !IsSecretName(name) || IsRedacted(uv) || IsRedacted(v) {
+			if !IsSecretName(name) || IsRedacted(uv) || IsRedacted(v) || IsEnvReference(uv) {
 				return m
 			}
 			r.notef(field, "parameter %q in text (name rule)", name, v, uv)
