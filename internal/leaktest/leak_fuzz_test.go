@@ -386,6 +386,16 @@ func placements() []placement {
 		placement{name: "JSON field NOTICECONF_SK", req: func(s string) request {
 			return update(jsonText(map[string]any{"notice_type": "MAIL", "env": map[string]string{"NOTICECONF_SK": s}}))
 		}},
+		// The run's own token, echoed where verify's preflight error, which shows the
+		// answer's first 200 bytes, cuts it in two.
+		placement{name: "token echoed where a message cuts it short", runCredential: true, req: func(s string) request {
+			r := update(`{}`)
+			r.header.Set("X-Auth-Token", s)
+			return r
+		}, answer: func(s string, _ http.ResponseWriter) []byte {
+			pad := strings.Repeat("x", max(0, 200-len(s)/2-len(`{"error_msg":"token `)))
+			return []byte(`{"error_msg":"` + pad + `token ` + s + ` has expired","error_code":"APIGW.0301"}`)
+		}},
 	)
 	return ps
 }
@@ -743,10 +753,19 @@ func deflated(b []byte) []byte {
 	return buf.Bytes()
 }
 
+// minCut is the shortest beginning of a secret that, cut short with "...", holds
+// counts as the secret.
+const minCut = 8
+
 // holdsEscaped is holds without base64.
 func holdsEscaped(out, secret string) (shown string, at int, ok bool) {
 	for _, form := range forms(secret) {
 		if i := strings.Index(out, form); i >= 0 {
+			return out, i, true
+		}
+	}
+	for n := len(secret) - 1; n >= minCut; n-- {
+		if i := strings.Index(out, secret[:n]+"..."); i >= 0 {
 			return out, i, true
 		}
 	}

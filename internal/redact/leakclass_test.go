@@ -218,3 +218,24 @@ func TestSecretNameParts(t *testing.T) {
 		t.Errorf("Text(%q) = %q: an environment reference holds no secret", in, p.Text(in))
 	}
 }
+
+// TestSecretsCutShort holds the scrubber to a secret a message cut short: its
+// beginning before "..." is replaced; a beginning that goes on otherwise, or is
+// shorter than eight bytes, is kept.
+func TestSecretsCutShort(t *testing.T) {
+	secret := "Zq-cut-short-secret-0001"
+	p, err := redact.New(redact.Config{Secrets: []string{secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		`answered 401 {"error_msg":"token ` + secret[:15] + `...`: `answered 401 {"error_msg":"token REDACTED...`,
+		"seen " + secret[:9] + "… and more":                       "seen REDACTED… and more",
+		"seen " + secret[:9] + "xyz...":                           "seen " + secret[:9] + "xyz...",
+		"seen " + secret[:7] + "...":                              "seen " + secret[:7] + "...",
+	} {
+		if got := p.Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -483,6 +483,41 @@ func (olds replacer) replace(s string) string {
 	if len(olds) > 0 && mayBeEscaped(s) && olds.mayHoldEscaped(s) {
 		s = olds.replaceDecoded(s)
 	}
+	if len(olds) > 0 && (strings.Contains(s, "...") || strings.Contains(s, "…")) {
+		s = olds.replaceCut(s)
+	}
+	return s
+}
+
+// minCutPrefix is the shortest beginning of a secret replaceCut replaces.
+const minCutPrefix = 8
+
+// replaceCut replaces a secret of olds that a message cut short: the secret's first
+// minCutPrefix bytes or more, followed by "..." or "…" where the rest would be.
+func (olds replacer) replaceCut(s string) string {
+	for _, o := range olds {
+		if len(o) <= minCutPrefix {
+			continue
+		}
+		head := o[:minCutPrefix]
+		for from := 0; ; {
+			i := strings.Index(s[from:], head)
+			if i < 0 {
+				break
+			}
+			i += from
+			n := minCutPrefix
+			for n < len(o) && i+n < len(s) && s[i+n] == o[n] {
+				n++
+			}
+			if rest := s[i+n:]; n < len(o) && (strings.HasPrefix(rest, "...") || strings.HasPrefix(rest, "…")) {
+				s = s[:i] + cassette.Redacted + rest
+				from = i + len(cassette.Redacted)
+				continue
+			}
+			from = i + 1
+		}
+	}
 	return s
 }
 
