@@ -396,6 +396,10 @@ func placements() []placement {
 			pad := strings.Repeat("x", max(0, 200-len(s)/2-len(`{"error_msg":"token `)))
 			return []byte(`{"error_msg":"` + pad + `token ` + s + ` has expired","error_code":"APIGW.0301"}`)
 		}},
+		answer("JSON Web Token in a field no rule names", func(s string, _ http.ResponseWriter) []byte {
+			// The secret is the token's signature (base64url, as a signature is).
+			return []byte(`{"status":"success","id_hint":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJidWlsZGVyIn0.` + base64.RawURLEncoding.EncodeToString([]byte(s)) + `"}`)
+		}),
 	)
 	return ps
 }
@@ -705,7 +709,10 @@ func holds(out, secret string) (shown string, at int, ok bool) {
 		std := strings.NewReplacer("-", "+", "_", "/").Replace(run)
 		for off := range 4 {
 			q := std[min(off, len(std)):]
-			d, err := base64.RawStdEncoding.DecodeString(q[:len(q)/4*4])
+			if len(q)%4 == 1 {
+				q = q[:len(q)-1] // no whole byte in the last character
+			}
+			d, err := base64.RawStdEncoding.DecodeString(q)
 			if err != nil {
 				continue
 			}

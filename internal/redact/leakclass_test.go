@@ -239,3 +239,23 @@ func TestSecretsCutShort(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONWebTokensByShape holds the policy to JSON Web Tokens wherever they are, in
+// a field, a header or text no name rule names; other dotted base64 stays.
+func TestJSONWebTokensByShape(t *testing.T) {
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJidWlsZGVyIn0.Zq8Q6vXo1u2y3t4r5e6w7q8z9x0c1v2b3n4m5"
+	p := redact.Default()
+	for _, in := range []string{`{"id":"` + jwt + `"}`, "refused " + jwt + ", try again", `{"unsigned":"` + jwt[:strings.LastIndex(jwt, ".")+1] + `"}`} {
+		if got := string(p.Body([]byte(in), "")); strings.Contains(got, jwt[:30]) {
+			t.Errorf("Body(%q) = %q", in, got)
+		}
+	}
+	if got := p.Header(http.Header{"X-Id": {jwt}}).Get("X-Id"); got != "REDACTED" {
+		t.Errorf("header: %q", got)
+	}
+	for _, in := range []string{"eyJhbGci.eyJzdWIi", "version 1.2.3 of eyJ-tools"} {
+		if got := p.Text(in); got != in {
+			t.Errorf("Text(%q) = %q, want it unchanged", in, got)
+		}
+	}
+}

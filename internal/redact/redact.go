@@ -32,6 +32,7 @@
 //     prints an http.Header (map[Name:[value]]), XML elements
 //     (<name>value</name>), multipart fields, curl's -H 'Name: value' and
 //     "Bearer <credential>" whose name the name rule names;
+//   - JSON Web Tokens (eyJ....eyJ....signature) wherever they are, by their shape;
 //   - the matches of Config.Patterns;
 //   - then every credential the run holds (Config.Secrets, the userinfo of
 //     Config.URLs) and every secret value found by the rules above (a Basic
@@ -265,7 +266,7 @@ func New(cfg Config) (*Policy, error) {
 	}
 	p.known = encodings(secrets, encodingsOf)
 	p.mentions = newWords(secretWords, secretNames, schemeWords, p.folded)
-	p.loud = newWords(secretWords, secretNames, schemeWords, p.folded, []string{"hook", "bot", "%3a%2f%2f"})
+	p.loud = newWords(secretWords, secretNames, schemeWords, p.folded, []string{"hook", "bot", "%3a%2f%2f", jwtWord})
 	return p, nil
 }
 
@@ -1033,6 +1034,10 @@ var (
 	// message shows a body): the Content-Disposition line that names the field, the
 	// part's other header lines, the blank line, and the first line of the content.
 	formDataRE = regexp.MustCompile(`(?i)(content-disposition:[^\r\n]*?\bname=("[^"\r\n]*"|[^;\s]+)[^\r\n]*\r?\n(?:[ \t]*\S[^\r\n]*\r?\n)*[ \t]*\r?\n[ \t]*)([^\r\n]+)`)
+	// jwtRE finds JSON Web Tokens, credentials by their shape wherever they are:
+	// base64url of a JSON header, of a JSON payload, and a signature, which an
+	// unsigned token leaves empty.
+	jwtRE = regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*`)
 	// goHeaderRE finds the header fields of an http.Header as Go's fmt prints it:
 	// map[Name:[value value]].
 	goHeaderRE = regexp.MustCompile(`([A-Za-z0-9][A-Za-z0-9_\-]{0,63}):\[([^\]\r\n]*)\]`)
@@ -1162,6 +1167,12 @@ func (r *run) text(s, field string) string {
 			return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + r.headerValue(sub[4], sub[6], field)
 		})
 	}
+	if strings.Contains(s, "eyJ") {
+		s = jwtRE.ReplaceAllStringFunc(s, func(m string) string {
+			r.note(field, "JSON Web Token (its shape)", m)
+			return cassette.Redacted
+		})
+	}
 	if !named {
 		for _, re := range r.p.patterns {
 			s = r.pattern(re, s, field)
@@ -1216,6 +1227,9 @@ func (r *run) textURLs(s, field string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// jwtWord starts every JSON Web Token: base64url of `{"`, folded.
+const jwtWord = "eyj"
 
 // schemeWords are the authorization schemes whose credential text rules redact.
 var schemeWords = []string{"bearer", "basic", "token", "digest"}
