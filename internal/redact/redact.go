@@ -1169,7 +1169,7 @@ func (r *run) text(s, field string) string {
 	}
 	if strings.Contains(s, "eyJ") {
 		s = jwtRE.ReplaceAllStringFunc(s, func(m string) string {
-			r.note(field, "JSON Web Token (its shape)", m)
+			r.note(field, "JSON Web Token (JWT, by its shape)", m)
 			return cassette.Redacted
 		})
 	}
