@@ -23,18 +23,35 @@ type view struct {
 
 // mayBeEscaped reports whether s holds the start of an escape the scrubber decodes:
 // a backslash (JSON), a percent sign (URL) or an ampersand (HTML and XML).
-func mayBeEscaped(s string) bool { return strings.ContainsAny(s, `\%&`) }
+func mayBeEscaped(s string) bool {
+	return strings.IndexByte(s, '\\') >= 0 || strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '&') >= 0
+}
 
-// mayHoldEscaped reports whether s may hold one of olds under escapes: whether s
-// holds, as written, the longest run of ASCII letters and digits of one of them (no
-// writer escapes those), or one of them has none.
+// mayHoldEscaped reports whether s may hold one of olds under escapes: whether one
+// of them has a byte some writer escapes (anything but ASCII letters, digits, '-',
+// '.' and '_') and s holds, as written, its longest run of letters and digits (no
+// writer escapes those), or it has none.
 func (olds replacer) mayHoldEscaped(s string) bool {
 	for _, o := range olds {
+		if neverEscaped(o) {
+			continue
+		}
 		if run := longestAlnumRun(o); run == "" || strings.Contains(s, run) {
 			return true
 		}
 	}
 	return false
+}
+
+// neverEscaped reports whether no writer escapes any byte of s: ASCII letters,
+// digits, '-', '.' and '_' only ('~' is percent-encoded by some).
+func neverEscaped(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '-' && c != '.' && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // longestAlnumRun returns the longest run of ASCII letters and digits in s.

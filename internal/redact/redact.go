@@ -266,7 +266,7 @@ func New(cfg Config) (*Policy, error) {
 	}
 	p.known = encodings(secrets, encodingsOf)
 	p.mentions = newWords(secretWords, secretNames, schemeWords, p.folded)
-	p.loud = newWords(secretWords, secretNames, schemeWords, p.folded, []string{"hook", "bot", "%3a%2f%2f", jwtWord})
+	p.loud = newWords(secretWords, secretNames, schemeWords, p.folded, []string{"hook", "bot", "%3a%2f%2f"})
 	return p, nil
 }
 
@@ -300,7 +300,7 @@ func urlSecrets(s string) []string {
 // encodings returns every form of each secret an output may hold, longest first.
 // of returns the forms of one secret (encodingsOf, or a memo of it).
 func encodings(secrets []string, of func(string) []string) []string {
-	var out []string
+	out := make([]string, 0, 8*len(secrets)) // a secret has at most a dozen forms
 	for _, s := range secrets {
 		s = strings.TrimSpace(s)
 		if len(s) < MinSecretLen || IsRedacted(s) {
@@ -975,10 +975,10 @@ var (
 
 // quiet reports whether no rule of the policy can apply to s, a body or a text: no
 // word of the name rule or scheme word, no URL (also URL-encoded or JSON-escaped), no
-// hook or bot path, no escape at all, and no JSON field or pattern of the Config.
-// The known secrets are replaced all the same.
+// hook or bot path, no escape at all, no JSON Web Token, and no JSON field or
+// pattern of the Config. The known secrets are replaced all the same.
 func (p *Policy) quiet(s string) bool {
-	if len(p.paths) > 0 || len(p.patterns) > 0 || strings.Contains(s, `\`) || strings.Contains(s, "://") {
+	if len(p.paths) > 0 || len(p.patterns) > 0 || strings.Contains(s, `\`) || strings.Contains(s, "://") || strings.Contains(s, jwtStart) {
 		return false
 	}
 	return !foldedHas(s, p.loud)
@@ -1167,7 +1167,7 @@ func (r *run) text(s, field string) string {
 			return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + r.headerValue(sub[4], sub[6], field)
 		})
 	}
-	if strings.Contains(s, "eyJ") {
+	if strings.Contains(s, jwtStart) {
 		s = jwtRE.ReplaceAllStringFunc(s, func(m string) string {
 			r.note(field, "JSON Web Token (JWT, by its shape)", m)
 			return cassette.Redacted
@@ -1228,8 +1228,8 @@ func (r *run) textURLs(s, field string) string {
 	return b.String()
 }
 
-// jwtWord starts every JSON Web Token: base64url of `{"`, folded.
-const jwtWord = "eyj"
+// jwtStart starts every JSON Web Token: base64url of `{"`.
+const jwtStart = "eyJ"
 
 // schemeWords are the authorization schemes whose credential text rules redact.
 var schemeWords = []string{"bearer", "basic", "token", "digest"}
