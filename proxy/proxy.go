@@ -19,6 +19,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -314,10 +315,10 @@ func (p *Proxy) noteErr(err error) {
 func (p *Proxy) newReverse() http.Handler {
 	rp := NewReverseProxy(p.upstream, roundTripperFunc(func(r *http.Request) (*http.Response, error) { return p.roundTrip(r), nil }))
 	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
-		p.log.Warn("proxy error", "method", r.Method, "path", p.shownPath(r.URL.Path), "err", err)
+		p.log.Warn("proxy error", "method", r.Method, "path", p.shownPath(r.URL.Path), "err", p.shownText(err.Error()))
 		writeError(w, r, http.StatusBadGateway, "the proxy failed to pass the answer on: "+err.Error())
 	}
-	rp.ErrorLog = slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)
+	rp.ErrorLog = log.New(printfLogger{p.log, p.redactor}, "", 0)
 	return rp
 }
 
@@ -325,7 +326,7 @@ func (p *Proxy) newReverse() http.Handler {
 // not proxy requests.
 func (p *Proxy) newForward(reverse http.Handler) http.Handler {
 	g := goproxy.NewProxyHttpServer()
-	g.Logger = printfLogger{p.log}
+	g.Logger = printfLogger{p.log, p.redactor}
 	g.Tr = p.transport
 	// Never chain to the proxy in the environment: it may be this one.
 	g.ConnectDial = nil
@@ -413,10 +414,21 @@ type roundTripperFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// printfLogger passes goproxy's messages to slog as warnings (goproxy only prints
-// them when something went wrong, or when it is verbose, which it is not here).
-type printfLogger struct{ log *slog.Logger }
+// printfLogger passes goproxy's and the reverse proxy's messages to slog as
+// warnings (goproxy only prints them when something went wrong, or when it is
+// verbose, which it is not here), through the redaction policy: a message may quote
+// a request line or a URL.
+type printfLogger struct {
+	log      *slog.Logger
+	redactor *redact.Policy
+}
 
 func (l printfLogger) Printf(format string, v ...any) {
-	l.log.Warn(strings.TrimSpace(fmt.Sprintf(format, v...)), "source", "goproxy")
+	l.log.Warn(redact.Printable(l.redactor.Text(strings.TrimSpace(fmt.Sprintf(format, v...)))), "source", "goproxy")
+}
+
+// Write passes one message of a log.Logger on as Printf does.
+func (l printfLogger) Write(b []byte) (int, error) {
+	l.log.Warn(redact.Printable(l.redactor.Text(strings.TrimSpace(string(b)))), "source", "reverse proxy")
+	return len(b), nil
 }

@@ -2,7 +2,9 @@ package proxy
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +25,7 @@ import (
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
 // HeaderProxyError is set on every answer the proxy makes itself (403, 413, 502,
@@ -179,14 +182,18 @@ func (p *Proxy) upstreamFailed(req *http.Request, err error) *http.Response {
 	if errors.As(err, &ue) {
 		err = ue.Err // its URL may carry a secret query parameter
 	}
-	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", p.shownPath(req.URL.Path), "err", err)
+	// The error may quote what the upstream sent back (a malformed status line that
+	// echoes the request line): shown through the policy, which knows the request's
+	// credentials too.
+	shown := redact.Printable(p.redactor.Learn(req.Header).Text(err.Error()))
+	p.log.Warn("upstream failed", "method", req.Method, "host", req.URL.Host, "path", p.shownPath(req.URL.Path), "err", shown)
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return errorResponse(req, http.StatusGatewayTimeout,
-			fmt.Sprintf("the recording proxy timed out waiting for the upstream %s (no response headers within %s): %v", req.URL.Host, p.headerTimeout, err))
+			fmt.Sprintf("the recording proxy timed out waiting for the upstream %s (no response headers within %s): %s", req.URL.Host, p.headerTimeout, shown))
 	}
 	return errorResponse(req, http.StatusBadGateway,
-		fmt.Sprintf("the recording proxy could not get an answer from the upstream %s (the API did not answer): %v", req.URL.Host, err))
+		fmt.Sprintf("the recording proxy could not get an answer from the upstream %s (the API did not answer): %s", req.URL.Host, shown))
 }
 
 // requestRecord copies what go-vcr records of an outgoing request. Nothing in it
@@ -254,34 +261,46 @@ func responseRecord(resp *http.Response, body []byte, d time.Duration, limit int
 	return r
 }
 
-// isGzip reports whether headers h say the body is gzip, and only gzip.
-func isGzip(h http.Header) bool {
-	return strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") && len(h.Values("Content-Encoding")) == 1
+// decompressor returns the reader of a body whose headers h say it is gzip or
+// deflate, and only that, or nil. Both are recorded decoded: the redaction policy
+// reads a body as it is, and a secret compressed is a secret on disk all the same.
+// Deflate is zlib (RFC 1950) as the standard says, or the raw deflate some servers
+// send.
+func decompressor(h http.Header, body []byte) io.Reader {
+	if len(h.Values("Content-Encoding")) != 1 {
+		return nil
+	}
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))) {
+	case "gzip":
+		if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
+			return zr
+		}
+	case "deflate":
+		if zr, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			return zr
+		}
+		return flate.NewReader(bytes.NewReader(body))
+	}
+	return nil
 }
 
-// gzipOver reports whether a gzip body decompresses to more than limit bytes (a
-// compression bomb), reading at most limit+1 decompressed bytes to find out.
+// gzipOver reports whether a gzip (or deflate) body decompresses to more than limit
+// bytes (a compression bomb), reading at most limit+1 decompressed bytes to find out.
 func gzipOver(h http.Header, body []byte, limit int64) bool {
-	if !isGzip(h) {
-		return false
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
+	zr := decompressor(h, body)
+	if zr == nil {
 		return false
 	}
 	n, _ := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
 	return n > limit
 }
 
-// decodeGzip decodes a gzip body of at most limit decompressed bytes and makes the
-// headers h (a copy) say so. It leaves anything else, or a body that does not
-// decode or decodes to more, as it is.
+// decodeGzip decodes a gzip (or deflate) body of at most limit decompressed bytes
+// and makes the headers h (a copy) say so. It leaves anything else, or a body that
+// does not decode or decodes to more, as it is.
 func decodeGzip(h http.Header, body []byte, limit int64) ([]byte, bool) {
-	if !isGzip(h) {
-		return body, false
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
+	zr := decompressor(h, body)
+	if zr == nil {
 		return body, false
 	}
 	out, err := io.ReadAll(io.LimitReader(zr, limit+1))

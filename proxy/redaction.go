@@ -6,6 +6,9 @@ import "github.com/noticeconf/noticeconf/internal/redact"
 // policy, so that a hook URL's token segment is not logged.
 func (p *Proxy) shownPath(path string) string { return redact.Printable(p.redactor.URL(path)) }
 
+// shownText is text for a log line: redacted, control characters escaped.
+func (p *Proxy) shownText(s string) string { return redact.Printable(p.redactor.Text(s)) }
+
 // Redaction says what the recording proxy redacts beyond its policy's rules, which
 // find secrets by where they live (header, query and JSON field names, URL userinfo,
 // notice webhooks) and always apply. The zero value adds nothing.

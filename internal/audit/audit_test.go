@@ -145,9 +145,10 @@ var _ = Describe("Paths", func() {
 			"response.body", "GitHub token", "ghp_0123456789abcdefghijABCDEFGHIJ012345"),
 		Entry("a Slack token", func(i *vcr.Interaction) { i.Response.Body = `{"note":"xoxb-1234567890-abcdefghij"}` },
 			"response.body", "Slack token", "xoxb-1234567890-abcdefghij"),
+		// The policy itself knows a JWT by its shape, and names the JSON field.
 		Entry("a JWT", func(i *vcr.Interaction) {
 			i.Response.Body = `{"note":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"}`
-		}, "response.body", "JWT", "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+		}, "response.body $.note", "JWT", "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
 		Entry("a webhook URL whose token no rule names", func(i *vcr.Interaction) {
 			i.Request.Body = `{"param_config":"{\"url\":\"https://oapi.dingtalk.com/robot/send?at=zq9x8w7v6u\"}"}`
 		}, "request.body", "webhook URL with its token", "zq9x8w7v6u"),

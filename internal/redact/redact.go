@@ -7,9 +7,10 @@
 //
 //   - header values whose name carries a credential by convention: a name that,
 //     lower-cased and stripped of '-', '_', '.' and spaces, contains token, key,
-//     secret, password, passwd, auth, session, signature, credential or cookie, or is
-//     ak, sk, sig, sign or pwd (IsSecretName), except the harmless names of
-//     AllowedHeaders; and the headers of Config.Headers;
+//     secret, password, passwd, passphrase, passcode, auth, session, signature,
+//     credential, cookie or hmac, or is ak, sk, sig, sign or pwd, or has one of those
+//     five as a part between the separators (IsSecretName), except the harmless
+//     names of AllowedHeaders; and the headers of Config.Headers;
 //   - the userinfo of every URL (user:password@), wherever the URL is;
 //   - query parameters, URL fragments of the form a=b, and form fields whose name
 //     the same rule names;
@@ -22,14 +23,24 @@
 //     segment after /hook/) and its secret, and the token segments of other bot and
 //     hook URLs (after a hook, hooks, webhook or webhooks segment, on a hooks.* host,
 //     and Telegram's /bot<TOKEN>/);
+//   - multipart bodies by their parts: a field's content whose name the name rule
+//     names, every other part by what it is;
 //   - in free text (a text body, a header value, a log line, a failure message): URLs
 //     and paths by the rules above, JSON documents inside the text as JSON, and
-//     name=value pairs, "name": "value" members, "Name: value" lines, curl's
-//     -H 'Name: value' and "Bearer <credential>" whose name the name rule names;
+//     name=value and name="value" pairs, "name": "value" members (also of an array,
+//     or cut short at the end of the text), "Name: value" lines, headers as Go
+//     prints an http.Header (map[Name:[value]]), XML elements
+//     (<name>value</name>), multipart fields, curl's -H 'Name: value' and
+//     "Bearer <credential>" whose name the name rule names;
+//   - JSON Web Tokens (eyJ....eyJ....signature) wherever they are, by their shape;
 //   - the matches of Config.Patterns;
 //   - then every credential the run holds (Config.Secrets, the userinfo of
-//     Config.URLs) and every secret value found by the rules above, wherever else it
-//     appears, raw, JSON-escaped or URL-encoded.
+//     Config.URLs) and every secret value found by the rules above (a Basic
+//     credential's user:password decoded too), wherever else it appears: raw,
+//     JSON-escaped or URL-encoded, under other writers' escapes (JSON \/ and \u of
+//     any character in either case, percent-encoding in either case, HTML and XML
+//     character references, up to three layers of them), and inside base64 text at
+//     any alignment.
 //
 // Redaction keeps the shape: a secret is replaced by cassette.Redacted where it was,
 // a header keeps its name, an AK/SK Authorization keeps its fields
@@ -44,8 +55,10 @@ package redact
 import (
 	"bytes"
 	"cmp"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -67,9 +80,10 @@ const maxDepth = 256
 
 // secretWords are the parts of a name that mark it as carrying a secret, compared
 // with the name folded (lower-cased, without '-', '_', '.' and spaces).
-var secretWords = []string{"token", "key", "secret", "password", "passwd", "auth", "session", "signature", "credential", "cookie"}
+var secretWords = []string{"token", "key", "secret", "password", "passwd", "passphrase", "passcode", "auth", "session", "signature", "credential", "cookie", "hmac"}
 
-// secretNames are whole folded names that carry a secret.
+// secretNames are whole folded names that carry a secret, and the parts of a name
+// (between '-', '_', '.' and spaces) that make it carry one: HUAWEICLOUD_SDK_SK.
 var secretNames = []string{"ak", "sk", "sig", "sign", "pwd"}
 
 // allowedHeaders are header names the name rule would take for secrets that carry
@@ -106,15 +120,40 @@ func fold(name string) string {
 
 // IsSecretName reports whether a header, query parameter, form field or JSON key by
 // this name carries a secret: folded (lower-cased, without '-', '_', '.' and spaces)
-// it contains token, key, secret, password, passwd, auth, session, signature,
-// credential or cookie, or it is ak, sk, sig, sign or pwd.
+// it contains token, key, secret, password, passwd, passphrase, passcode, auth,
+// session, signature, credential, cookie or hmac, or it is ak, sk, sig, sign or pwd,
+// or one of its parts between those separators is (NOTICECONF_SK, db_pwd).
 func IsSecretName(name string) bool {
 	for _, w := range secretNames {
 		if foldedEqual(name, w) {
 			return true
 		}
 	}
-	return foldedHas(name, secretWordSet)
+	return foldedHas(name, secretWordSet) || hasSecretPart(name)
+}
+
+// maxSecretPart bounds the parts hasSecretPart compares: a secret name's, folded
+// the Unicode way, is at most this long.
+const maxSecretPart = 16
+
+// hasSecretPart reports whether a part of name between '-', '_', '.' and spaces is,
+// folded, one of secretNames.
+func hasSecretPart(name string) bool {
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && !isSeparator(name[i]) {
+			continue
+		}
+		if part := name[start:i]; len(part) >= 2 && len(part) <= maxSecretPart {
+			for _, w := range secretNames {
+				if foldedEqual(part, w) {
+					return true
+				}
+			}
+		}
+		start = i + 1
+	}
+	return false
 }
 
 // IsSecretHeader reports whether the default policy redacts a header by this name:
@@ -261,17 +300,10 @@ func urlSecrets(s string) []string {
 // encodings returns every form of each secret an output may hold, longest first.
 // of returns the forms of one secret (encodingsOf, or a memo of it).
 func encodings(secrets []string, of func(string) []string) []string {
-	var out []string
+	out := make([]string, 0, 8*len(secrets)) // a secret has at most a dozen forms
 	for _, s := range secrets {
 		s = strings.TrimSpace(s)
 		if len(s) < MinSecretLen || IsRedacted(s) {
-			continue
-		}
-		if plainEverywhere(s) {
-			// Every encoding is s itself.
-			if !slices.Contains(out, s) {
-				out = append(out, s)
-			}
 			continue
 		}
 		for _, e := range of(s) {
@@ -297,6 +329,15 @@ func encodingsOf(s string) []string {
 			out = append(out, e)
 		}
 	}
+	if plainEverywhere(s) {
+		// Every encoding but base64 is s itself.
+		for _, c := range base64Cores(s) {
+			if len(c) >= minBase64Core {
+				add(c)
+			}
+		}
+		return out
+	}
 	add(url.QueryEscape(s))
 	add(url.PathEscape(s))
 	q, _ := json.Marshal(s) // escapes <, >, & as \u003c, \u003e, \u0026
@@ -308,11 +349,46 @@ func encodingsOf(s string) []string {
 	// Inside a JSON string inside a JSON string: escaped twice.
 	q2, _ := json.Marshal(string(q[1 : len(q)-1]))
 	add(string(q2[1 : len(q2)-1]))
+	// Inside base64 (a body echoed encoded, a data URL), raw or JSON-escaped, at
+	// each of the three alignments, in both alphabets.
+	for _, text := range slices.Compact([]string{s, string(q[1 : len(q)-1])}) {
+		for _, c := range base64Cores(text) {
+			if len(c) >= minBase64Core {
+				add(c)
+			}
+		}
+	}
+	return out
+}
+
+// minBase64Core is the shortest base64 core of a secret the scrubber looks for.
+const minBase64Core = 8
+
+// base64Cores returns the base64 characters that s alone decides wherever it sits in
+// a base64 text: for each alignment (s after 0, 1 or 2 other bytes), the characters
+// whose six bits all come from s, in the standard and the URL alphabet.
+func base64Cores(s string) []string {
+	var out []string
+	buf := make([]byte, 2+len(s))
+	for a := 0; a < 3; a++ {
+		copy(buf[a:], s)
+		enc := base64.RawStdEncoding.EncodeToString(buf[:a+len(s)])
+		from, to := (8*a+5)/6, (8*a+8*len(s))/6
+		if to-from < 1 {
+			continue
+		}
+		core := enc[from:to]
+		out = append(out, core)
+		if u := strings.NewReplacer("+", "-", "/", "_").Replace(core); u != core {
+			out = append(out, u)
+		}
+	}
 	return out
 }
 
 // plainEverywhere reports whether s is written the same raw, URL-encoded (query and
-// path), and JSON-escaped once or twice: only ASCII letters, digits and "-._~".
+// path), and JSON-escaped once or twice (base64 apart): only ASCII letters, digits
+// and "-._~".
 func plainEverywhere(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -397,10 +473,50 @@ func (r *run) scrubber() replacer {
 // replacer replaces each of its strings, longest first, by the placeholder.
 type replacer []string
 
+// replace replaces each of olds in s, as written and under the escapes
+// replaceDecoded takes off.
 func (olds replacer) replace(s string) string {
 	for _, o := range olds {
 		if strings.Contains(s, o) {
 			s = strings.ReplaceAll(s, o, cassette.Redacted)
+		}
+	}
+	if len(olds) > 0 && mayBeEscaped(s) && olds.mayHoldEscaped(s) {
+		s = olds.replaceDecoded(s)
+	}
+	if len(olds) > 0 && (strings.Contains(s, "...") || strings.Contains(s, "…")) {
+		s = olds.replaceCut(s)
+	}
+	return s
+}
+
+// minCutPrefix is the shortest beginning of a secret replaceCut replaces.
+const minCutPrefix = 8
+
+// replaceCut replaces a secret of olds that a message cut short: the secret's first
+// minCutPrefix bytes or more, followed by "..." or "…" where the rest would be.
+func (olds replacer) replaceCut(s string) string {
+	for _, o := range olds {
+		if len(o) <= minCutPrefix {
+			continue
+		}
+		head := o[:minCutPrefix]
+		for from := 0; ; {
+			i := strings.Index(s[from:], head)
+			if i < 0 {
+				break
+			}
+			i += from
+			n := minCutPrefix
+			for n < len(o) && i+n < len(s) && s[i+n] == o[n] {
+				n++
+			}
+			if rest := s[i+n:]; n < len(o) && (strings.HasPrefix(rest, "...") || strings.HasPrefix(rest, "…")) {
+				s = s[:i] + cassette.Redacted + rest
+				from = i + len(cassette.Redacted)
+				continue
+			}
+			from = i + 1
 		}
 	}
 	return s
@@ -581,7 +697,7 @@ func (r *run) headerValue(name, v, field string) string {
 	case cname == "Cookie":
 		return r.cookies(v, field, false)
 	case cname == "Set-Cookie":
-		return r.cookies(v, field, true)
+		return r.setCookies(v, field)
 	}
 	r.notef(field, "secret header %q (name rule)", name, v)
 	return cassette.Redacted
@@ -617,6 +733,30 @@ func (r *run) cookies(v, field string, set bool) string {
 		r.note(field, "cookie values", v)
 	}
 	return strings.Join(parts, ";")
+}
+
+// foldedCookieRE finds where the next cookie starts in Set-Cookie values folded into
+// one with commas (as some proxies and client libraries join them): a comma, then a
+// cookie name and '='. The comma of an Expires date is followed by a day number and a
+// space, never by '='.
+var foldedCookieRE = regexp.MustCompile(`,[ \t]*[!#$%&'*+\-.^_` + "`" + `|~0-9A-Za-z]+=`)
+
+// setCookies redacts the values of a Set-Cookie header, which may hold several
+// cookies folded into one value, keeping their names and attributes.
+func (r *run) setCookies(v, field string) string {
+	idx := foldedCookieRE.FindAllStringIndex(v, -1)
+	if idx == nil {
+		return r.cookies(v, field, true)
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		b.WriteString(r.cookies(v[last:m[0]], field, true))
+		b.WriteByte(',')
+		last = m[0] + 1
+	}
+	b.WriteString(r.cookies(v[last:], field, true))
+	return b.String()
 }
 
 // userinfoHost redacts userinfo in a Host value.
@@ -835,10 +975,10 @@ var (
 
 // quiet reports whether no rule of the policy can apply to s, a body or a text: no
 // word of the name rule or scheme word, no URL (also URL-encoded or JSON-escaped), no
-// hook or bot path, no escape at all, and no JSON field or pattern of the Config.
-// The known secrets are replaced all the same.
+// hook or bot path, no escape at all, no JSON Web Token, and no JSON field or
+// pattern of the Config. The known secrets are replaced all the same.
 func (p *Policy) quiet(s string) bool {
-	if len(p.paths) > 0 || len(p.patterns) > 0 || strings.Contains(s, `\`) || strings.Contains(s, "://") {
+	if len(p.paths) > 0 || len(p.patterns) > 0 || strings.Contains(s, `\`) || strings.Contains(s, "://") || strings.Contains(s, jwtStart) {
 		return false
 	}
 	return !foldedHas(s, p.loud)
@@ -855,6 +995,13 @@ func (r *run) body(b, contentType, field string) string {
 		}
 		return r.text(b, field) // nested too deep to walk
 	}
+	if strings.HasPrefix(b, "--") {
+		if boundary := multipartBoundary(b, contentType); boundary != "" {
+			if out, ok := r.multipart(b, boundary, field); ok {
+				return out
+			}
+		}
+	}
 	if strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") || formRE.MatchString(b) {
 		return r.query(strings.TrimRight(b, "\r\n"), field, "form field") + b[len(strings.TrimRight(b, "\r\n")):]
 	}
@@ -866,15 +1013,34 @@ func (r *run) body(b, contentType, field string) string {
 
 // Patterns of secrets inside free text.
 var (
-	urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{0,31}://[^\s"'<>\\]+`)
+	urlRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]{0,31}://[^\s"'\\]+`)
 	// pathRE finds absolute paths (not after a host) in text.
 	pathRE = regexp.MustCompile(`(^|[\s(\[,;=])(/[^\s"'\\?#]+)`)
 	// pairRE finds name=value pairs after a separator (also \u0026, the JSON escape
 	// of &, and a backslash-escaped quote).
-	pairRE = regexp.MustCompile(`(?i)(^|[\s?&;,(]|\\u0026|\\u003f|\\")([a-z0-9_.\-%\[\]]{1,64})=([^&;#\s"'\\<>,)]+)`)
+	pairRE = regexp.MustCompile(`(?i)(^|[\s?&;,(]|\\u0026|\\u003f|\\")([a-z0-9_.\-%\[\]]{1,64})=([^&;#\s"'\\,)]+)`)
 	// memberRE finds "name": "value" JSON members in text that is not a JSON document
-	// (also with escaped quotes, inside a JSON string).
-	memberRE = regexp.MustCompile(`(\\?")([A-Za-z0-9_.\-]{1,64})(\\?"\s*:\s*\\?")((?:[^"\\]|\\[^"])*)(\\?")`)
+	// (also with escaped quotes, inside a JSON string; also the first string of an
+	// array, "name": ["value", and a value the text ends in, as a message that quotes
+	// a document cut short shows it).
+	memberRE = regexp.MustCompile(`(\\?")([A-Za-z0-9_.\-]{1,64})(\\?"\s*:\s*(?:\[\s*)?\\?")((?:[^"\\]|\\[^"])*)(\\?"|$)`)
+	// xmlElementRE finds XML and HTML elements of text content or CDATA:
+	// <name attributes>content</name>.
+	xmlElementRE = regexp.MustCompile(`<([A-Za-z_][A-Za-z0-9_.:\-]{0,63})(\s[^<>]*)?>(<!\[CDATA\[[\s\S]*?\]\]>|[^<]+)</([A-Za-z_][A-Za-z0-9_.:\-]{0,63})\s*>`)
+	// quotedPairRE finds name="value" and name='value' pairs (XML and HTML attributes,
+	// authentication parameters).
+	quotedPairRE = regexp.MustCompile(`(^|[\s?&;,(<])([A-Za-z0-9_.:\-]{1,64})(\s*=\s*)("[^"\r\n]*"|'[^'\r\n]*')`)
+	// formDataRE finds the fields of a multipart form in text (also indented, as a
+	// message shows a body): the Content-Disposition line that names the field, the
+	// part's other header lines, the blank line, and the first line of the content.
+	formDataRE = regexp.MustCompile(`(?i)(content-disposition:[^\r\n]*?\bname=("[^"\r\n]*"|[^;\s]+)[^\r\n]*\r?\n(?:[ \t]*\S[^\r\n]*\r?\n)*[ \t]*\r?\n[ \t]*)([^\r\n]+)`)
+	// jwtRE finds JSON Web Tokens, credentials by their shape wherever they are:
+	// base64url of a JSON header, of a JSON payload, and a signature, which an
+	// unsigned token leaves empty.
+	jwtRE = regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*`)
+	// goHeaderRE finds the header fields of an http.Header as Go's fmt prints it:
+	// map[Name:[value value]].
+	goHeaderRE = regexp.MustCompile(`([A-Za-z0-9][A-Za-z0-9_\-]{0,63}):\[([^\]\r\n]*)\]`)
 	// headerLineRE finds "Name: value" lines.
 	headerLineRE = regexp.MustCompile(`(?m)^([ \t]*)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)(\S[^\r\n]*)$`)
 	// curlHeaderRE finds the headers of a command line (curl -H 'Name: value').
@@ -893,11 +1059,7 @@ func (r *run) text(s, field string) string {
 		s = r.embeddedJSON(s, field)
 	}
 	if strings.Contains(s, "://") {
-		s = urlRE.ReplaceAllStringFunc(s, func(u string) string {
-			// A URL may end with sentence punctuation.
-			trimmed := strings.TrimRight(u, ".,;:!)]}")
-			return r.url(trimmed, field) + u[len(trimmed):]
-		})
+		s = r.textURLs(s, field)
 	}
 	// The rules below redact only where a secret name (or a hook or bot path, or a
 	// scheme word) is: text without any of their words is left alone at once.
@@ -921,7 +1083,7 @@ func (r *run) text(s, field string) string {
 			if err != nil {
 				uv = v
 			}
-			if !IsSecretName(name) || IsRedacted(uv) || IsRedacted(v) {
+			if !IsSecretName(name) || IsRedacted(uv) || IsRedacted(v) || IsEnvReference(uv) {
 				return m
 			}
 			r.notef(field, "parameter %q in text (name rule)", name, v, uv)
@@ -938,12 +1100,62 @@ func (r *run) text(s, field string) string {
 			r.notef(field, "JSON member %q in text (name rule)", sub[2], v, unescapeJSON(v))
 			return sub[1] + sub[2] + sub[3] + cassette.Redacted + sub[5]
 		})
+		if strings.Contains(s, ":[") {
+			s = goHeaderRE.ReplaceAllStringFunc(s, func(m string) string {
+				sub := goHeaderRE.FindStringSubmatch(m)
+				if !r.p.judgeHeader(sub[1]) || sub[2] == "" || IsRedacted(sub[2]) {
+					return m
+				}
+				r.notef(field, "header %q printed as Go prints a header (name rule)", sub[1], append(strings.Fields(sub[2]), sub[2])...)
+				return sub[1] + ":[" + cassette.Redacted + "]"
+			})
+		}
 		s = headerLineRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := headerLineRE.FindStringSubmatch(m)
 			if !r.p.judgeHeader(sub[2]) {
 				return m
 			}
 			return sub[1] + sub[2] + sub[3] + r.headerValue(sub[2], sub[4], field)
+		})
+	}
+	if named && strings.Contains(s, "</") {
+		s = xmlElementRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := xmlElementRE.FindStringSubmatch(m)
+			if sub[1] != sub[4] || !IsSecretName(localName(sub[1])) {
+				return m
+			}
+			v := sub[3]
+			if inner, ok := strings.CutPrefix(v, "<![CDATA["); ok {
+				v = strings.TrimSuffix(inner, "]]>")
+			}
+			if strings.TrimSpace(v) == "" || IsRedacted(strings.TrimSpace(v)) {
+				return m
+			}
+			r.notef(field, "XML element %q in text (name rule)", sub[1], v, strings.TrimSpace(v), html.UnescapeString(strings.TrimSpace(v)))
+			return "<" + sub[1] + sub[2] + ">" + cassette.Redacted + "</" + sub[4] + ">"
+		})
+	}
+	if named && strings.Contains(s, "name=") && foldedHas(s, dispositionWordSet) {
+		s = formDataRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := formDataRE.FindStringSubmatch(m)
+			name := strings.Trim(sub[2], `"`)
+			v := strings.TrimSpace(sub[3])
+			if !IsSecretName(name) || v == "" || IsRedacted(v) || strings.HasPrefix(v, "--") {
+				return m
+			}
+			r.notef(field, "multipart field %q in text (name rule)", name, sub[3], v)
+			return sub[1] + cassette.Redacted
+		})
+	}
+	if named && (strings.Contains(s, `="`) || strings.Contains(s, `='`) || strings.Contains(s, `= `)) {
+		s = quotedPairRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := quotedPairRE.FindStringSubmatch(m)
+			v := sub[4][1 : len(sub[4])-1]
+			if !IsSecretName(localName(sub[2])) || v == "" || IsRedacted(v) {
+				return m
+			}
+			r.notef(field, "quoted parameter %q in text (name rule)", sub[2], v, html.UnescapeString(v))
+			return sub[1] + sub[2] + sub[3] + sub[4][:1] + cassette.Redacted + sub[4][:1]
 		})
 	}
 	if named && (strings.Contains(s, "-H") || strings.Contains(s, "--header")) {
@@ -953,6 +1165,12 @@ func (r *run) text(s, field string) string {
 				return m
 			}
 			return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + r.headerValue(sub[4], sub[6], field)
+		})
+	}
+	if strings.Contains(s, jwtStart) {
+		s = jwtRE.ReplaceAllStringFunc(s, func(m string) string {
+			r.note(field, "JSON Web Token (JWT, by its shape)", m)
+			return cassette.Redacted
 		})
 	}
 	if !named {
@@ -967,7 +1185,7 @@ func (r *run) text(s, field string) string {
 			len(sub[3]) < 24 && !strings.ContainsAny(sub[3], "0123456789") {
 			return m
 		}
-		r.note(field, "credential after an authorization scheme ("+sub[1]+")", sub[3])
+		r.note(field, "credential after an authorization scheme ("+sub[1]+")", append([]string{sub[3]}, basicSecrets(sub[1], sub[3])...)...)
 		return sub[1] + sub[2] + cassette.Redacted
 	})
 	for _, re := range r.p.patterns {
@@ -975,6 +1193,43 @@ func (r *run) text(s, field string) string {
 	}
 	return s
 }
+
+// localName returns an XML name without its namespace prefix.
+func localName(name string) string {
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// textURLs redacts the URLs in text. A URL runs to a space or a quote: a decoded
+// URL may hold < and > in a secret. One written <like this> ends at its '>'.
+func (r *run) textURLs(s, field string) string {
+	idx := urlRE.FindAllStringIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		u := s[m[0]:m[1]]
+		if m[0] > 0 && s[m[0]-1] == '<' {
+			if end := strings.IndexByte(u, '>'); end >= 0 {
+				u = u[:end]
+			}
+		}
+		// A URL may end with sentence punctuation.
+		trimmed := strings.TrimRight(u, ".,;:!)]}")
+		b.WriteString(s[last:m[0]])
+		b.WriteString(r.url(trimmed, field))
+		last = m[0] + len(trimmed)
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// jwtStart starts every JSON Web Token: base64url of `{"`.
+const jwtStart = "eyJ"
 
 // schemeWords are the authorization schemes whose credential text rules redact.
 var schemeWords = []string{"bearer", "basic", "token", "digest"}
@@ -1084,12 +1339,29 @@ func Authorization(v string) (string, []string) {
 		if IsRedacted(rest) {
 			return v, nil
 		}
-		return scheme + " " + cassette.Redacted, []string{rest}
+		return scheme + " " + cassette.Redacted, append([]string{rest}, basicSecrets(scheme, rest)...)
 	}
 	if IsRedacted(strings.TrimSpace(v)) {
 		return v, nil
 	}
 	return cassette.Redacted, []string{strings.TrimSpace(v)}
+}
+
+// basicSecrets returns what the credentials of a Basic authorization stand for, as
+// a server that decodes them may show them: user:password, the user and the
+// password.
+func basicSecrets(scheme, credentials string) []string {
+	if !strings.EqualFold(scheme, "Basic") {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(credentials)
+	if err != nil {
+		if b, err = base64.RawStdEncoding.DecodeString(credentials); err != nil {
+			return nil
+		}
+	}
+	user, pass, _ := strings.Cut(string(b), ":")
+	return []string{string(b), user, pass}
 }
 
 var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)

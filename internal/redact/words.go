@@ -52,6 +52,8 @@ var (
 	secretWordSet = newWords(secretWords)
 	// hookWordSet is the words of a path the hook and bot rules may apply to.
 	hookWordSet = newWords([]string{"hook", "bot"})
+	// dispositionWordSet finds the Content-Disposition header of a multipart part.
+	dispositionWordSet = newWords([]string{"contentdisposition"})
 )
 
 // isSeparator reports whether fold drops c.

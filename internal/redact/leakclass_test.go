@@ -1,0 +1,261 @@
+package redact_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/noticeconf/noticeconf/internal/redact"
+)
+
+// escapeAll writes every byte of s but letters and digits as esc writes it.
+func escapeAll(s string, esc func(c byte) string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteString(esc(c))
+	}
+	return b.String()
+}
+
+// TestFoundSecretsUnderOtherEscapes holds the scrubber to the escapes other writers
+// than Go's use: a secret the request carries (here in its X-Auth-Token), echoed by a
+// server under PHP's JSON escape of '/', .NET's upper-case \u escapes, lower-case
+// percent-encoding, HTML character references, or two layers of them, is replaced
+// all the same.
+func TestFoundSecretsUnderOtherEscapes(t *testing.T) {
+	secret := "Zq/ab+cd<ef>gh&ij=kl12"
+	p := redact.Default().Learn(http.Header{"X-Auth-Token": {secret}})
+	hex := "0123456789abcdef"
+	HEX := "0123456789ABCDEF"
+	for name, enc := range map[string]string{
+		`JSON \/`:                     strings.ReplaceAll(secret, "/", `\/`),
+		`JSON \u00XX upper case`:      escapeAll(secret, func(c byte) string { return `\u00` + string(HEX[c>>4]) + string(HEX[c&15]) }),
+		`JSON \u of letters`:          `\u005a\u0071` + secret[2:],
+		"percent lower case":          escapeAll(secret, func(c byte) string { return "%" + string(hex[c>>4]) + string(hex[c&15]) }),
+		"percent twice":               escapeAll(secret, func(c byte) string { return "%25" + string(HEX[c>>4]) + string(HEX[c&15]) }),
+		"HTML named references":       strings.NewReplacer("<", "&lt;", ">", "&gt;", "&", "&amp;").Replace(secret),
+		"HTML numeric references":     escapeAll(secret, func(c byte) string { return "&#" + itoa(int(c)) + ";" }),
+		"HTML hex references":         escapeAll(secret, func(c byte) string { return "&#x" + string(HEX[c>>4]) + string(HEX[c&15]) + ";" }),
+		`percent in a JSON string \/`: strings.ReplaceAll(escapeAll(secret, func(c byte) string { return "%" + string(hex[c>>4]) + string(hex[c&15]) }), "%2f", `\/`),
+	} {
+		for _, text := range []string{
+			`{"msg":"seen ` + enc + ` here"}`,
+			"seen " + enc + " here",
+			"<p>seen " + enc + "</p>",
+		} {
+			got := string(p.Body([]byte(text), ""))
+			if strings.Contains(got, enc) || !strings.Contains(got, "REDACTED") {
+				t.Errorf("%s: Body(%q) = %q, holds the secret", name, text, got)
+			}
+			if strings.HasPrefix(text, "{") && !strings.Contains(got, `"msg":"seen REDACTED here"`) {
+				t.Errorf("%s: Body(%q) = %q: the placeholder does not replace the escapes whole", name, text, got)
+			}
+		}
+	}
+	// Text that only looks like an escape of it is kept.
+	for _, s := range []string{`Zq\/ab+cd`, "Zq%2fab", "a &amp; b", `\u0041BC`} {
+		if got := p.Text(s); got != s {
+			t.Errorf("Text(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// TestBasicCredentialsDecoded holds the Authorization rule to what Basic credentials
+// stand for: a server that decodes them and shows user:password, or the password
+// alone, shows them redacted.
+func TestBasicCredentialsDecoded(t *testing.T) {
+	pass := "Zq-basic-pass/0001"
+	b64 := base64.StdEncoding.EncodeToString([]byte("builder:" + pass))
+	for _, h := range []http.Header{{"Authorization": {"Basic " + b64}}, {"Proxy-Authorization": {"basic " + b64}}} {
+		p := redact.Default().Learn(h)
+		for _, echo := range []string{`{"basic":"builder:` + pass + `"}`, "password " + pass} {
+			if got := string(p.Body([]byte(echo), "")); strings.Contains(got, pass) {
+				t.Errorf("%v: Body(%q) = %q", h, echo, got)
+			}
+		}
+	}
+	if got := redact.Default().Text("sent Authorization: Basic " + b64 + ", echoed builder:" + pass); strings.Contains(got, pass) || strings.Contains(got, b64) {
+		t.Errorf("Text = %q", got)
+	}
+}
+
+// TestTextPlacements holds the text rules to the places other syntaxes put a secret
+// by its name: XML elements (also with a namespace or as CDATA), quoted attributes
+// and parameters, multipart form fields (also indented as a message shows a body),
+// a header printed as Go prints an http.Header, a JSON member whose value is an
+// array or is cut short, and a decoded query value with markup characters in it.
+func TestTextPlacements(t *testing.T) {
+	p := redact.Default()
+	const s = "Zq-text-secret/0001"
+	for _, text := range []string{
+		"<Credentials><AccessKeyId>" + s + "</AccessKeyId></Credentials>",
+		"<soap:Body><ns:Password>" + s + "</ns:Password></soap:Body>",
+		"<SecretAccessKey><![CDATA[" + s + "]]></SecretAccessKey>",
+		`<auth token="` + s + `"/>`,
+		`error="invalid_token", token='` + s + `'`,
+		"--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + s + "\r\n--XyZ--\r\n",
+		"request body:\n    --XyZ\n    Content-Disposition: form-data; name=password\n    Content-Type: text/plain\n    \n    " + s + "\n    --XyZ--\n",
+		"header map[Content-Type:[application/json] X-Auth-Token:[" + s + "]]",
+		`answered {"headers":{"X-Auth-Token":["` + s + `"]},"body":"...`,
+		`answered {"echo":{"password":"` + s,
+		"query token=Zq<" + s + ">&x=1 end",
+		"see https://x.example/cb?token=Zq<" + s + ">&x=1 end",
+	} {
+		if got := p.Text(text); strings.Contains(got, s) {
+			t.Errorf("Text(%q) = %q, holds the secret", text, got)
+		}
+	}
+	body := "--XyZ\r\nContent-Disposition: form-data; name=\"notice_type\"\r\n\r\nMAIL\r\n--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + s + "\r\n--XyZ--\r\n"
+	want := strings.Replace(body, s, "REDACTED", 1)
+	if got := string(p.Body([]byte(body), "multipart/form-data; boundary=XyZ")); got != want {
+		t.Errorf("multipart Body = %q, want %q", got, want)
+	}
+	// Only secret names: other elements, attributes and fields stay.
+	for _, text := range []string{
+		"<Status>ok-status-0001</Status>",
+		`<a href="https://x.example/" name="anchor-name-0001">`,
+		"--XyZ\r\nContent-Disposition: form-data; name=\"notice_type\"\r\n\r\nMAIL-0001\r\n--XyZ--\r\n",
+		"<Link> <https://x.example/?page=2>; rel=next; token-note",
+	} {
+		if got := p.Text(text); got != text {
+			t.Errorf("Text(%q) = %q, want it unchanged", text, got)
+		}
+	}
+}
+
+// TestFoldedSetCookie holds the cookie rule to Set-Cookie values folded into one with
+// commas: every cookie's value is redacted, names, attributes and dates stay.
+func TestFoldedSetCookie(t *testing.T) {
+	p := redact.Default()
+	in := "sid=Zq-cookie-0001; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, token=Zq-cookie-0002; Path=/; HttpOnly,lang=en"
+	want := "sid=REDACTED; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, token=REDACTED; Path=/; HttpOnly,lang=REDACTED"
+	if got := p.Header(http.Header{"Set-Cookie": {in}}).Get("Set-Cookie"); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+// TestFoundSecretsInBase64 holds the scrubber to a secret inside base64 text, at any
+// alignment and in either alphabet: of what is left, no three bytes in a row decode
+// to a part of the secret.
+func TestFoundSecretsInBase64(t *testing.T) {
+	for _, secret := range []string{"Zq/ab+cd<ef>gh&ij=kl12~?", "ZqPlainEverywhere0001"} {
+		base64HoldsNoPiece(t, redact.Default().Learn(http.Header{"X-Auth-Token": {secret}}), secret)
+		known, err := redact.New(redact.Config{Secrets: []string{secret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base64HoldsNoPiece(t, known, secret)
+	}
+}
+
+func base64HoldsNoPiece(t *testing.T, p *redact.Policy, secret string) {
+	t.Helper()
+	for pre := range 3 {
+		body := []byte(strings.Repeat("x", pre) + `{"seen":"` + secret + `"}`)
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+			b64 := enc.EncodeToString(body)
+			got := string(p.Body([]byte(`{"data":"data:application/octet-stream;base64,`+b64+`"}`), ""))
+			if !strings.Contains(got, "REDACTED") {
+				t.Errorf("prefix %d: %s holds the secret in base64", pre, got)
+				continue
+			}
+			// What is left of the base64 text decodes to no piece of the secret.
+			left := strings.Split(strings.TrimSuffix(strings.TrimPrefix(got, `{"data":"data:application/octet-stream;base64,`), `"}`), "REDACTED")
+			for _, l := range left {
+				for off := range 4 {
+					if off > len(l) {
+						continue
+					}
+					d, _ := enc.WithPadding(base64.NoPadding).DecodeString(strings.TrimRight(l[off:], "=")[:len(strings.TrimRight(l[off:], "="))/4*4])
+					for i := 0; i+3 <= len(secret); i++ {
+						if strings.Contains(string(d), secret[i:i+3]) && !strings.Contains(string(body[:pre+9]), secret[i:i+3]) {
+							t.Errorf("prefix %d: %q left over decodes to %q, a piece of the secret", pre, l, d)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSecretNameParts holds the name rule to names that carry a secret in one of
+// their parts (the environment variables of noticeconf and of Huawei Cloud's SDKs)
+// or by a word of webhook signing and passphrases, and to names whose parts only
+// spell such a part inside a word.
+func TestSecretNameParts(t *testing.T) {
+	for name, want := range map[string]bool{
+		"NOTICECONF_SK": true, "NOTICECONF_AK": true, "HUAWEICLOUD_SDK_SK": true, "db_pwd": true,
+		"user-ak": true, "X-Sk": true, "obs.sk": true, "sign_type": true, "X-Shopify-Hmac-Sha256": true,
+		"passphrase": true, "ssh_passcode": true,
+		"task_id": false, "disk": false, "risk-level": false, "X-Sdk-Date": false, "NOTICECONF_JOB_ID": false,
+		"signed_headers": false, "ask": false, "design": false,
+	} {
+		if got := redact.IsSecretName(name); got != want {
+			t.Errorf("IsSecretName(%q) = %t, want %t", name, got, want)
+		}
+	}
+	p := redact.Default()
+	const s = "Zq-env-secret-0001"
+	for _, text := range []string{"NOTICECONF_SK=" + s + " noticeconf verify", "export HUAWEICLOUD_SDK_SK='" + s + "'", `{"db_pwd":"` + s + `"}`} {
+		if got := p.Text(text); strings.Contains(got, s) {
+			t.Errorf("Text(%q) = %q", text, got)
+		}
+	}
+	if in := "NOTICECONF_SK=${NOTICECONF_SK} noticeconf verify"; p.Text(in) != in {
+		t.Errorf("Text(%q) = %q: an environment reference holds no secret", in, p.Text(in))
+	}
+}
+
+// TestSecretsCutShort holds the scrubber to a secret a message cut short: its
+// beginning before "..." is replaced; a beginning that goes on otherwise, or is
+// shorter than eight bytes, is kept.
+func TestSecretsCutShort(t *testing.T) {
+	secret := "Zq-cut-short-secret-0001"
+	p, err := redact.New(redact.Config{Secrets: []string{secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		`answered 401 {"error_msg":"token ` + secret[:15] + `...`: `answered 401 {"error_msg":"token REDACTED...`,
+		"seen " + secret[:9] + "… and more":                       "seen REDACTED… and more",
+		"seen " + secret[:9] + "xyz...":                           "seen " + secret[:9] + "xyz...",
+		"seen " + secret[:7] + "...":                              "seen " + secret[:7] + "...",
+	} {
+		if got := p.Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestJSONWebTokensByShape holds the policy to JSON Web Tokens wherever they are, in
+// a field, a header or text no name rule names; other dotted base64 stays.
+func TestJSONWebTokensByShape(t *testing.T) {
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJidWlsZGVyIn0.Zq8Q6vXo1u2y3t4r5e6w7q8z9x0c1v2b3n4m5"
+	p := redact.Default()
+	for _, in := range []string{`{"id":"` + jwt + `"}`, "refused " + jwt + ", try again", `{"unsigned":"` + jwt[:strings.LastIndex(jwt, ".")+1] + `"}`} {
+		if got := string(p.Body([]byte(in), "")); strings.Contains(got, jwt[:30]) {
+			t.Errorf("Body(%q) = %q", in, got)
+		}
+	}
+	if got := p.Header(http.Header{"X-Id": {jwt}}).Get("X-Id"); got != "REDACTED" {
+		t.Errorf("header: %q", got)
+	}
+	for _, in := range []string{"eyJhbGci.eyJzdWIi", "version 1.2.3 of eyJ-tools"} {
+		if got := p.Text(in); got != in {
+			t.Errorf("Text(%q) = %q, want it unchanged", in, got)
+		}
+	}
+}
