@@ -24,7 +24,9 @@ import (
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
+	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/aksk"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
@@ -84,6 +86,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	// The credential's name, from the request as it goes upstream: a signature is
 	// verified over the body as sent.
 	named := p.cfg.Credentials.OfRequest(req, reqBody)
+	askReadable(req.Header)
 
 	resp, err := p.transport.RoundTrip(req)
 	if err != nil {
@@ -116,6 +119,14 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	}
 	resp.Body = held.body(respBody)
 	it.Response = responseRecord(resp, respBody, time.Since(start), p.maxBody)
+	for _, r := range []struct {
+		what string
+		h    http.Header
+	}{{"request", it.Request.Headers}, {"response", it.Response.Headers}} {
+		if c := r.h.Values(HeaderWithheldEncoding); len(c) > 0 {
+			p.log.Warn(r.what+" body not recorded: the redaction policy cannot read its content coding (the cassette holds the placeholder)", "method", req.Method, "path", p.shownPath(req.URL.Path), "content_encoding", strings.Join(c, ", "))
+		}
+	}
 
 	replaceCredentials(p.cfg.Credentials, it)
 	p.redactor.Interaction(it)
@@ -212,6 +223,9 @@ func requestRecord(req *http.Request, body []byte, limit int64) vcr.Request {
 	if decoded {
 		contentLength = int64(len(recBody))
 	}
+	if withheld, ok := unreadable(h, recBody); ok {
+		recBody, contentLength = withheld, int64(len(withheld))
+	}
 	r := vcr.Request{
 		Proto:            req.Proto,
 		ProtoMajor:       req.ProtoMajor,
@@ -241,6 +255,10 @@ func responseRecord(resp *http.Response, body []byte, d time.Duration, limit int
 		h = http.Header{}
 	}
 	recBody, decoded := decodeGzip(h, body, limit)
+	withheld, unread := unreadable(h, recBody)
+	if unread {
+		recBody = withheld
+	}
 	r := vcr.Response{
 		Proto:            resp.Proto,
 		ProtoMajor:       resp.ProtoMajor,
@@ -255,10 +273,68 @@ func responseRecord(resp *http.Response, body []byte, d time.Duration, limit int
 		Code:             resp.StatusCode,
 		Duration:         d,
 	}
-	if decoded {
+	if decoded || unread {
 		r.ContentLength = int64(len(recBody))
 	}
 	return r
+}
+
+// unreadable returns the placeholder body, and makes the headers h (a copy) say
+// so, for a body still in a content coding after decodeGzip (br, zstd, compress, a
+// chain of codings, one that did not decode): the redaction policy cannot read it,
+// and a secret compressed is a secret on disk all the same, so the recording keeps
+// the placeholder instead (its Content-Encoding header is kept, as X-Noticeconf-
+// Withheld-Content-Encoding, to show what was withheld). It returns false for a
+// body in no coding.
+func unreadable(h http.Header, body []byte) ([]byte, bool) {
+	codings := h.Values("Content-Encoding")
+	if len(codings) == 0 || len(body) == 0 {
+		return nil, false
+	}
+	if len(codings) == 1 && strings.EqualFold(strings.TrimSpace(codings[0]), "identity") {
+		return nil, false
+	}
+	h.Del("Content-Encoding")
+	h[HeaderWithheldEncoding] = codings
+	h.Set("Content-Length", strconv.Itoa(len(cassette.Redacted)))
+	return []byte(cassette.Redacted), true
+}
+
+// HeaderWithheldEncoding holds, in a recording, the Content-Encoding of a body the
+// recording withheld because the redaction policy cannot read that coding.
+const HeaderWithheldEncoding = "X-Noticeconf-Withheld-Content-Encoding"
+
+// readableCodings are the content codings the recording decodes, so that the
+// redaction policy reads the body.
+var readableCodings = []string{"gzip", "x-gzip", "deflate", "identity"}
+
+// askReadable makes the Accept-Encoding of an outgoing request (a clone's header)
+// name only codings the recording can read, so that the upstream answers in one:
+// br, zstd and "*" are dropped, and a header left with none asks for identity. A
+// request without the header, or one whose AK/SK signature signs it, is left alone.
+func askReadable(h http.Header) {
+	vs := h.Values("Accept-Encoding")
+	if len(vs) == 0 {
+		return
+	}
+	if a, err := aksk.ParseAuthorization(h.Get("Authorization")); err == nil && slices.ContainsFunc(a.SignedHeaders, func(s string) bool { return strings.EqualFold(s, "accept-encoding") }) {
+		return
+	}
+	var keep []string
+	for _, v := range vs {
+		for _, part := range strings.Split(v, ",") {
+			coding, _, _ := strings.Cut(part, ";")
+			if slices.Contains(readableCodings, strings.ToLower(strings.TrimSpace(coding))) {
+				keep = append(keep, strings.TrimSpace(part))
+			}
+		}
+	}
+	if len(keep) == 0 {
+		keep = []string{"identity"}
+	}
+	if joined := strings.Join(keep, ", "); len(vs) != 1 || joined != vs[0] {
+		h.Set("Accept-Encoding", joined)
+	}
 }
 
 // decompressor returns the reader of a body whose headers h say it is gzip or
