@@ -634,9 +634,6 @@ func generatedAlso() map[string][]string {
 		"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
 	}
 	return map[string][]string{
-		"aksk-query-unsigned": {
-			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
-		},
 		"job-id-unicode-letters": {
 			"answers every malformed job_id error_code",
 		},
@@ -695,11 +692,14 @@ func generatedAlso() map[string][]string {
 			"refuses every AK/SK request changed after signing",
 			"answers every invalid update 400",
 			"answers no request with 5xx",
+			unknownAPI,
+			unusual,
 		},
 		"empty-body-500": {
 			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
-			"when requests are generated from the contract answers no request with 5xx",
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+			unknownAPI,
 		},
 		"notice-type-not-required": {
 			"answers every invalid update 400",
@@ -720,6 +720,7 @@ func generatedAlso() map[string][]string {
 		},
 		"null-event-names-500": {
 			"when requests are generated from the contract answers no request with 5xx",
+			unknownAPI,
 		},
 		"job-id-length-unchecked": {
 			"answers every malformed job_id 400",
@@ -805,6 +806,7 @@ func generatedAlso() map[string][]string {
 		},
 		"upper-case-id-500": {
 			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+			unknownAPI,
 		},
 		"null-field-accepted": {
 			"when enabled_event_type_names is null, as the SDK sends a nil list answers 400, not 500",
@@ -865,7 +867,6 @@ func generatedAlso() map[string][]string {
 			validateFirst,
 			unusual,
 			"answers every invalid update 400",
-			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"null-list-error-sniffed-type": {
 			validateFirst,
@@ -908,7 +909,6 @@ func generatedAlso() map[string][]string {
 		"empty-body-framework-error": {
 			validateFirst,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
-			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"type-error-msg-list": {
 			validateFirst,
@@ -917,6 +917,39 @@ func generatedAlso() map[string][]string {
 		"param-config-error-nested": {
 			validateFirst,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"no-request-id": {
+			"when any request is generated from the contract and sent in other ways answers an X-Request-Id header to every request",
+		},
+		"aksk-rejected": {
+			unknownAPI,
+		},
+		"upper-case-id-403": {
+			unknownAPI,
+		},
+		"forbidden-after-validation": {
+			unknownAPI,
+		},
+		"other-method-500": {
+			unknownAPI,
+		},
+		"switch-other-type-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"param-config-json-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"token-scheme-stripped": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"token-quotes-trimmed": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"token-from-body": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"aksk-signature-prefix": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
 		},
 	}
 }
