@@ -456,6 +456,13 @@ func propertyBroken() []Server {
 				}
 			})),
 
+		must("notice-type-case-500", "a notice_type that is a documented one in another case, but not all lower case (Mail, mAIL), answers 500, as a handler that folds only lower case",
+			propValid, failOnObject(func(m map[string]any) bool {
+				v, _ := m["notice_type"].(string)
+				return slices.ContainsFunc(contract.NoticeTypes(), func(d string) bool {
+					return strings.EqualFold(v, d) && v != d && v != strings.ToLower(d)
+				})
+			}, http.StatusInternalServerError)),
 		must("empty-media-parameter-500", `a Content-Type ending in ";" (an empty parameter, RFC 9110 section 5.6.6) answers 500, as a strict media type parser whose error is reported as a fault`,
 			propValid, failValidUpdate(func(r *http.Request, _ []byte) bool {
 				return strings.HasSuffix(strings.TrimSpace(r.Header.Get("Content-Type")), ";")

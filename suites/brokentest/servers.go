@@ -699,7 +699,7 @@ func generatedAlso() map[string][]string {
 			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
 			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
-			unknownAPI,
+			"when requests are generated from the contract answers no request with 5xx",
 		},
 		"notice-type-not-required": {
 			"answers every invalid update 400",
@@ -709,7 +709,6 @@ func generatedAlso() map[string][]string {
 		},
 		"notice-type-number-accepted": {
 			unusual,
-			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"event-names-string-accepted": {
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
@@ -719,8 +718,8 @@ func generatedAlso() map[string][]string {
 			"answers every invalid update 400",
 		},
 		"null-event-names-500": {
-			"when requests are generated from the contract answers no request with 5xx",
-			unknownAPI,
+			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"job-id-length-unchecked": {
 			"answers every malformed job_id 400",
@@ -867,11 +866,11 @@ func generatedAlso() map[string][]string {
 			validateFirst,
 			unusual,
 			"answers every invalid update 400",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"null-list-error-sniffed-type": {
 			validateFirst,
 			"answers every invalid update 400",
-			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"unknown-job-router-404": {
 			unknownAPI,
@@ -886,7 +885,7 @@ func generatedAlso() map[string][]string {
 		"type-error-msg-null": {
 			validateFirst,
 			unusual,
-			"when requests are generated from the contract answers every invalid update 400 with an error body",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"job-id-error-msg-details": {
 			"answers one JSON value in valid UTF-8",
@@ -909,6 +908,7 @@ func generatedAlso() map[string][]string {
 		"empty-body-framework-error": {
 			validateFirst,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"type-error-msg-list": {
 			validateFirst,
@@ -950,6 +950,12 @@ func generatedAlso() map[string][]string {
 		},
 		"aksk-signature-prefix": {
 			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"aksk-query-unsigned": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"notice-type-case-500": {
+			"when requests are generated from the contract answers no request with 5xx",
 		},
 	}
 }
