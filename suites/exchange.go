@@ -1,12 +1,18 @@
 package suites
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/noticeconf/noticeconf/fixtures/contract"
@@ -55,6 +61,27 @@ type request struct {
 	// chunked, if set, sends the body with Transfer-Encoding: chunked and no
 	// Content-Length.
 	chunked bool
+	// wire, if set, says how the request travels otherwise than the client sends
+	// it by default.
+	wire *wire
+}
+
+// wire is how a request travels: the protocol version and the headers of the
+// connection and of content negotiation, which change nothing of what it asks.
+type wire struct {
+	// http10 sends the request as HTTP/1.0, on a connection of its own.
+	http10 bool
+	// close sends Connection: close.
+	close bool
+	// expect sends Expect: 100-continue.
+	expect bool
+	// accept, if set, is the Accept header.
+	accept string
+	// userAgent, if set, is the User-Agent header; "-" sends none.
+	userAgent string
+	// acceptEncoding, if set, is the Accept-Encoding header, and the answer is
+	// decoded by send, not by the client.
+	acceptEncoding string
 }
 
 // derived is a value made from a secret, and how a shell builds it from the
@@ -105,6 +132,11 @@ type Exchange struct {
 	// the environment variables that hold them (NOTICECONF_TOKEN, ...), never their
 	// values.
 	Curl string
+
+	// acceptEncoding is the Accept-Encoding the request sent explicitly, if any:
+	// Header's Content-Encoding is then the server's, and Body decoded only when it
+	// is gzip and the request accepts it.
+	acceptEncoding string
 
 	// req is the request without its body, for routing in the contract.
 	req *http.Request
@@ -178,6 +210,32 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 		r.ContentLength, r.TransferEncoding = -1, []string{"chunked"}
 		r.Header.Set("Transfer-Encoding", "chunked")
 	}
+	if w := rq.wire; w != nil {
+		if w.close {
+			r.Close = true
+			r.Header.Set("Connection", "close")
+		}
+		if w.expect && len(rq.body) > 0 {
+			r.Header.Set("Expect", "100-continue")
+		}
+		if w.accept != "" {
+			r.Header.Set("Accept", w.accept)
+		}
+		switch w.userAgent {
+		case "":
+		case "-":
+			r.Header["User-Agent"] = []string{""} // the client sends none
+		default:
+			r.Header.Set("User-Agent", w.userAgent)
+		}
+		if w.acceptEncoding != "" {
+			r.Header.Set("Accept-Encoding", w.acceptEncoding)
+		}
+		if w.http10 && rq.chunked { // HTTP/1.0 has no chunked framing
+			r.ContentLength, r.TransferEncoding = int64(len(rq.body)), nil
+			r.Header.Del("Transfer-Encoding")
+		}
+	}
 	pol := t.policy()
 	secrets := t.secretsOf(rq)
 	x := &Exchange{
@@ -190,17 +248,126 @@ func (t Target) send(ctx context.Context, rq request) (*Exchange, error) {
 		policy:        pol,
 	}
 	x.req.Body = http.NoBody
-	resp, err := t.Client.Do(r)
+	var resp *http.Response
+	if rq.wire != nil && rq.wire.http10 {
+		x.Curl = strings.Replace(x.Curl, "curl -sS", "curl --http1.0 -sS", 1)
+		resp, err = t.doHTTP10(ctx, r)
+	} else {
+		resp, err = t.Client.Do(r)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %s", rq.method, x.URL, x.redactText(err.Error()))
 	}
 	defer resp.Body.Close()
 	x.Status = resp.StatusCode
 	x.Header = pol.Header(resp.Header)
-	if x.Body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody)); err != nil {
+	var body io.Reader = resp.Body
+	if rq.wire != nil && rq.wire.acceptEncoding != "" {
+		x.acceptEncoding = rq.wire.acceptEncoding
+		if ce := resp.Header.Get("Content-Encoding"); strings.EqualFold(ce, "gzip") && acceptsCoding(x.acceptEncoding, ce) {
+			zr, err := gzip.NewReader(resp.Body)
+			if err != nil {
+				return nil, fmt.Errorf("read the answer to %s %s: Content-Encoding gzip: %w", rq.method, x.URL, err)
+			}
+			body = zr
+		}
+	}
+	if x.Body, err = io.ReadAll(io.LimitReader(body, maxBody)); err != nil {
 		return nil, fmt.Errorf("read the answer to %s %s: %w", rq.method, x.URL, err)
 	}
 	return x, nil
+}
+
+// doHTTP10 sends r as HTTP/1.0 on a connection of its own, which the answer
+// closes, within the client's timeout (DefaultTimeout if it has none). The request
+// is written by net/http, its version changed; 1xx interim answers are skipped.
+func (t Target) doHTTP10(ctx context.Context, r *http.Request) (*http.Response, error) {
+	var buf bytes.Buffer
+	if err := r.Write(&buf); err != nil {
+		return nil, fmt.Errorf("write the request: %w", err)
+	}
+	raw := buf.Bytes()
+	line := bytes.IndexByte(raw, '\n')
+	if line < 0 || !bytes.HasSuffix(raw[:line+1], []byte(" HTTP/1.1\r\n")) {
+		return nil, errors.New("write the request: no HTTP/1.1 request line")
+	}
+	copy(raw[line+1-len("1.1\r\n"):], "1.0")
+	timeout := t.Client.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	host := r.URL.Host
+	if r.URL.Port() == "" {
+		host = net.JoinHostPort(r.URL.Hostname(), map[bool]string{true: "443", false: "80"}[r.URL.Scheme == "https"])
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if r.URL.Scheme == "https" {
+		conn = tls.Client(conn, &tls.Config{ServerName: r.URL.Hostname(), MinVersion: tls.VersionTLS12})
+	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	done := func() { stop(); cancel(); _ = conn.Close() }
+	if _, err := conn.Write(raw); err != nil {
+		done()
+		return nil, err
+	}
+	br := bufio.NewReader(conn)
+	for {
+		resp, err := http.ReadResponse(br, r)
+		if err != nil {
+			done()
+			return nil, err
+		}
+		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+			resp.Body = &closeAfter{ReadCloser: resp.Body, done: done}
+			return resp, nil
+		}
+	}
+}
+
+// closeAfter is a body that closes its connection when closed.
+type closeAfter struct {
+	io.ReadCloser
+	done func()
+}
+
+func (c *closeAfter) Close() error {
+	err := c.ReadCloser.Close()
+	c.done()
+	return err
+}
+
+// acceptsCoding reports whether an Accept-Encoding value accepts the content
+// coding coding (RFC 9110 section 12.5.3): named, or matched by "*", with a
+// weight above 0. Coding names are case-insensitive.
+func acceptsCoding(acceptEncoding, coding string) bool {
+	accepted, star := false, false
+	named := false
+	for _, item := range strings.Split(acceptEncoding, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(item), ";")
+		name = strings.TrimSpace(name)
+		weight := 1.0
+		if k, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+			if q, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				weight = q
+			}
+		}
+		switch {
+		case strings.EqualFold(name, coding):
+			named, accepted = true, weight > 0
+		case name == "*":
+			star = weight > 0
+		}
+	}
+	if named {
+		return accepted
+	}
+	return star
 }
 
 // redact returns a copy of h with every secret value replaced by the placeholder, as

@@ -1,6 +1,8 @@
 package suites
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -123,16 +125,25 @@ type member struct {
 type rawJSON string
 
 // documentedString draws one of the documented values or, less often, any string:
-// another case of a documented one, other words, non-ASCII. It reports whether the
+// another case of a documented one (lower, capitalised, one letter changed), other
+// words, non-ASCII. It reports whether the
 // value is documented.
 func documentedString(documented []string) *rapid.Generator[docString] {
 	return rapid.Custom(func(t *rapid.T) docString {
 		switch rapid.IntRange(0, 3).Draw(t, "kind") {
 		case 0, 1:
 			return docString{rapid.SampledFrom(documented).Draw(t, "documented"), true}
-		case 2:
+		case 2: // another case: lower, capitalised, or one letter's case changed
 			v := rapid.SampledFrom(documented).Draw(t, "documented")
-			return docString{strings.ToLower(v), slices.Contains(documented, strings.ToLower(v))}
+			switch rapid.IntRange(0, 2).Draw(t, "case") {
+			case 0:
+				v = strings.ToLower(v)
+			case 1:
+				v = strings.ToUpper(v[:1]) + strings.ToLower(v[1:])
+			default:
+				v = recase(t, v)
+			}
+			return docString{v, slices.Contains(documented, v)}
 		default:
 			v := rapid.String().Draw(t, "string")
 			return docString{v, slices.Contains(documented, v)}
@@ -151,6 +162,14 @@ type docString struct {
 // fields present or absent with their documented types. It returns the members and
 // why the contract leaves the acceptance open, if it does.
 func validUpdate(bs bodySchema) *rapid.Generator[validBodyDraw] {
+	return validUpdateOf(bs, true)
+}
+
+// validUpdateOf is validUpdate; anyType says whether a field the document gives
+// several types (send_switch) is drawn, now and then, of another type, which the
+// contract leaves open. The invalid updates start from a body without: one that a
+// server may refuse for that alone hides the defect drawn.
+func validUpdateOf(bs bodySchema, anyType bool) *rapid.Generator[validBodyDraw] {
 	return rapid.Custom(func(t *rapid.T) validBodyDraw {
 		var d validBodyDraw
 		for _, f := range bs.fields {
@@ -185,6 +204,12 @@ func validUpdate(bs bodySchema) *rapid.Generator[validBodyDraw] {
 			case !f.required && rapid.IntRange(0, 9).Draw(t, f.name+" null") == 9: // shrinks to not null
 				d.open = append(d.open, fmt.Sprintf("the optional %s is null", f.name))
 				d.members = append(d.members, member{f.name, nil})
+			case anyType && len(f.types) > 1 && rapid.IntRange(0, 9).Draw(t, f.name+" other type") == 9: // shrinks to a documented type
+				// A field the document gives several types (send_switch): whether
+				// others are refused is open, but never a fault.
+				typ := rapid.SampledFrom(otherTypes(f)).Draw(t, f.name+" type")
+				d.open = append(d.open, fmt.Sprintf("%s is a %s, not %s", f.name, typ, strings.Join(f.types, " or ")))
+				d.members = append(d.members, member{f.name, extremeValueOfType(t, typ)})
 			case f.allows("boolean") && rapid.Bool().Draw(t, f.name+" boolean"):
 				d.members = append(d.members, member{f.name, rapid.Bool().Draw(t, f.name)})
 			case f.allows("boolean"): // a string, as the SDK sends it
@@ -194,11 +219,62 @@ func validUpdate(bs bodySchema) *rapid.Generator[validBodyDraw] {
 				}
 				d.members = append(d.members, member{f.name, v})
 			case f.allows("string"):
-				d.members = append(d.members, member{f.name, rapid.String().Draw(t, f.name)})
+				d.members = append(d.members, member{f.name, opaqueString().Draw(t, f.name)})
 			}
 		}
 		return d
 	})
+}
+
+// opaqueString draws the value of an opaque string field (param_config): any string,
+// or one of the shapes the contract names for it, a JSON text with a webhook URL,
+// whole, cut short or of another JSON type, or a bare URL. Its content is the
+// client's; the field stays a valid string whatever it holds.
+func opaqueString() *rapid.Generator[string] {
+	url := rapid.Custom(func(t *rapid.T) string {
+		return rapid.SampledFrom([]string{"https://", "http://", ""}).Draw(t, "scheme") +
+			rapid.StringMatching(`[a-z0-9.-]{1,16}(/[a-zA-Z0-9%?=&_.-]{0,12}){0,3}`).Draw(t, "address")
+	})
+	return rapid.OneOf(
+		rapid.String(),
+		rapid.Custom(func(t *rapid.T) string {
+			key := rapid.SampledFrom([]string{"url", "webhook", "hook_url", "URL"}).Draw(t, "key")
+			u := url.Draw(t, "url")
+			text := fmt.Sprintf(`{%q:%q}`, key, u)
+			switch rapid.IntRange(0, 3).Draw(t, "shape") {
+			case 1: // cut short
+				return text[:rapid.IntRange(0, len(text)-1).Draw(t, "cut at")]
+			case 2: // JSON, not an object
+				return rapid.SampledFrom([]string{"[" + text + "]", `"` + u + `"`, "null", "1", "{}"}).Draw(t, "json")
+			case 3:
+				return u
+			}
+			return text
+		}),
+	)
+}
+
+// otherTypes are the JSON types f does not allow, null aside.
+func otherTypes(f field) []string {
+	var out []string
+	for _, typ := range jsonTypes {
+		if typ != "null" && !f.allows(typ) {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
+// extremeValueOfType draws a JSON value of type typ, numbers at the edges of what
+// parsers take (-0, 1e400, more digits than a float64 holds) as often as small ones.
+func extremeValueOfType(t *rapid.T, typ string) any {
+	if typ == "number" && rapid.Bool().Draw(t, "extreme") {
+		return rawJSON(rapid.SampledFrom([]string{"-0", "1e400", "-1e400", "1e-400", "123456789012345678901234567890", "0.1", "-1", "1E+2"}).Draw(t, "number"))
+	}
+	if typ == "array" && rapid.Bool().Draw(t, "not empty") {
+		return []any{rapid.StringN(0, 8, -1).Draw(t, "element"), 1.0, nil}
+	}
+	return valueOfType(t, typ)
 }
 
 // validBodyDraw is a drawn valid body.
@@ -245,7 +321,7 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 		}
 	}
 	return rapid.Custom(func(t *rapid.T) invalidBodyDraw {
-		base := validUpdate(bs).Draw(t, "valid body")
+		base := validUpdateOf(bs, false).Draw(t, "valid body")
 		ms := base.members
 		switch rapid.IntRange(0, 8).Draw(t, "defect") {
 		case 0: // a mandatory field missing
@@ -296,12 +372,29 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 			return invalidBodyDraw{members: with(without(ms, f.name), f.name, arr), why: fmt.Sprintf("element %d of %s is a %s, not a %s", at, f.name, typ, f.items)}
 		case 8: // one JSON text, but not an object: the update has no fields at all
 			return invalidBodyDraw{members: ms, notObject: notAnObject(t), why: "the body is a JSON value that is not an object"}
-		case 5: // not one JSON text: bytes after the value
+		case 5: // not one JSON text: bytes after the value, or space that is not JSON's around it
+			if rapid.IntRange(0, 2).Draw(t, "not JSON whitespace") == 2 { // shrinks to bytes after
+				sp := rapid.SampledFrom(notJSONSpace).Draw(t, "space")
+				d := invalidBodyDraw{members: ms, why: fmt.Sprintf("the JSON value is preceded or followed by %s, which is not JSON whitespace (RFC 8259 section 2)", quote(sp))}
+				switch rapid.IntRange(0, 2).Draw(t, "where") {
+				case 0:
+					d.suffix = sp
+				case 1:
+					d.prefix = sp
+				default:
+					d.prefix, d.suffix = sp, sp
+				}
+				return d
+			}
 			garbage := rapid.SampledFrom([]string{"x", "}", "]", ",", "{}", "1", `"a"`, "null", "\x00"}).Draw(t, "trailing bytes")
 			return invalidBodyDraw{members: ms, suffix: garbage, why: fmt.Sprintf("the JSON value is followed by %s (not one JSON text)", quote(garbage))}
-		default: // not JSON: empty, or cut short
-			if rapid.Bool().Draw(t, "empty") {
+		default: // not JSON: empty, cut short, or whitespace alone
+			switch rapid.IntRange(0, 2).Draw(t, "not JSON") {
+			case 0:
 				return invalidBodyDraw{members: ms, empty: true, why: "the body is empty"}
+			case 2:
+				ws := rapid.StringOfN(rapid.SampledFrom([]rune(" \t\r\n")), 1, 16, -1).Draw(t, "whitespace")
+				return invalidBodyDraw{members: ms, only: ws, why: fmt.Sprintf("the body is whitespace alone, %s (no JSON value)", quote(ws))}
 			}
 			return invalidBodyDraw{members: ms, cut: true, why: "the body is not JSON (cut short)"}
 		}
@@ -311,8 +404,10 @@ func invalidUpdate(bs bodySchema) *rapid.Generator[invalidBodyDraw] {
 // invalidBodyDraw is a drawn invalid body.
 type invalidBodyDraw struct {
 	members []member
-	// suffix is written after the JSON text.
-	suffix string
+	// prefix and suffix are written before and after the JSON text.
+	prefix, suffix string
+	// only, if set, is the whole body instead of the JSON text.
+	only string
 	// cut, if set, cuts the written body short (down to nothing).
 	cut bool
 	// empty, if set, sends no body at all.
@@ -322,6 +417,12 @@ type invalidBodyDraw struct {
 	notObject func(object string) string
 	why       string
 }
+
+// notJSONSpace are characters that are space to someone but not JSON whitespace
+// (RFC 8259 section 2 allows only space, tab, line feed and carriage return): form
+// feed, vertical tab, NEL, no-break space, line separator, ideographic space and
+// zero width space.
+var notJSONSpace = []string{"\f", "\v", "\u0085", "\u00a0", "\u2028", "\u3000", "\u200b"}
 
 // notAnObject draws a JSON text that is not an object: the update inside an array
 // (a batch of one), or an array, a string, a number, a boolean or null.
@@ -371,13 +472,20 @@ func recase(t *rapid.T, name string) string {
 }
 
 // spelling is how a body is written: the JSON text (RFC 8259) allows whitespace
-// between tokens, any key order and \u escapes, all the same body.
+// between tokens, any key order and escapes (\u and the short ones: \/, \b, \n,
+// ...), all the same body.
 type spelling struct {
 	// space draws the whitespace before or after a token.
 	space func() string
-	// escape reports whether to write a rune as a \u escape.
+	// escape reports whether to write a rune as an escape.
 	escape func() bool
+	// short, if set, reports whether to write an escaped rune that has a short
+	// escape (RFC 8259 section 7) in it rather than as \u.
+	short func() bool
 }
+
+// shortEscapes are the two-character escapes of RFC 8259 section 7.
+var shortEscapes = map[rune]string{'"': `\"`, '\\': `\\`, '/': `\/`, '\b': `\b`, '\f': `\f`, '\n': `\n`, '\r': `\r`, '\t': `\t`}
 
 // jsonSpelling draws a spelling: compact, the SDK's, pretty-printed, or whitespace
 // and escapes drawn token by token.
@@ -386,16 +494,17 @@ func jsonSpelling(t *rapid.T) spelling {
 	never := func() bool { return false }
 	switch rapid.IntRange(0, 3).Draw(t, "spelling") {
 	case 0:
-		return spelling{none, never}
+		return spelling{none, never, nil}
 	case 1:
-		return spelling{func() string { return " " }, never}
+		return spelling{func() string { return " " }, never, nil}
 	case 2:
-		return spelling{func() string { return "\n  " }, never}
+		return spelling{func() string { return "\n  " }, never, nil}
 	default:
 		ws := rapid.SampledFrom([]string{"", " ", "\n", "\t", "\r\n", "  \n\t"})
 		return spelling{
 			func() string { return ws.Draw(t, "whitespace") },
 			func() bool { return rapid.IntRange(0, 3).Draw(t, "escape") == 3 }, // shrinks to no escape
+			func() bool { return rapid.Bool().Draw(t, "short escape") },
 		}
 	}
 }
@@ -454,7 +563,9 @@ func (sp spelling) writeString(b *strings.Builder, s string) {
 	for _, r := range s {
 		switch {
 		case sp.escape():
-			if r > 0xFFFF {
+			if e, ok := shortEscapes[r]; ok && sp.short != nil && sp.short() {
+				b.WriteString(e)
+			} else if r > 0xFFFF {
 				r1, r2 := utf16.EncodeRune(r)
 				fmt.Fprintf(b, `\u%04x\u%04X`, r1, r2)
 			} else {
@@ -481,9 +592,9 @@ func jsonContentType(t *rapid.T) string {
 }
 
 // jsonContentTypeAnyParameters is jsonContentType with, now and then, a parameter
-// other than charset too. Only the valid-update check draws it, so that a server that
-// refuses such a Content-Type fails that check alone, not every check that sends an
-// update.
+// other than charset too, or an empty one (a ";" with nothing after it). Only the
+// valid-update check draws it, so that a server that refuses such a Content-Type
+// fails that check alone, not every check that sends an update.
 func jsonContentTypeAnyParameters(t *rapid.T) string {
 	return contentTypeOfJSON(t, true)
 }
@@ -509,6 +620,10 @@ func contentTypeOfJSON(t *rapid.T, anyParameter bool) string {
 	sep := rapid.SampledFrom([]string{";", "; ", " ; ", " ;"})
 	for _, p := range params {
 		mt += sep.Draw(t, "separator") + p
+	}
+	if anyParameter && rapid.IntRange(0, 5).Draw(t, "empty parameter") == 5 { // shrinks to none
+		// RFC 9110 section 5.6.6: parameters = *( OWS ";" OWS [ parameter ] ).
+		mt += sep.Draw(t, "separator")
 	}
 	return mt
 }
@@ -652,8 +767,10 @@ func (s *specs) invalidUpdateProbe() *rapid.Generator[probe] {
 		switch {
 		case d.cut:
 			b = b[:rapid.IntRange(0, len(strings.TrimSpace(string(b)))-1).Draw(t, "cut at")]
-		case d.suffix != "":
-			b = append(b, d.suffix...)
+		case d.only != "":
+			b = []byte(d.only)
+		case d.prefix != "" || d.suffix != "":
+			b = append(append([]byte(d.prefix), b...), d.suffix...)
 		case d.notObject != nil:
 			b = []byte(d.notObject(string(b)))
 		case d.empty:
@@ -716,17 +833,28 @@ type wrongCredential struct {
 	what   string
 	tamper func(r *http.Request, body []byte) []byte
 	secret []derived
+	// movesPath reports whether tamper sends the request to another path.
+	movesPath bool
 }
 
 // wrongToken draws a token that differs from the valid one: a byte changed, added or
-// removed, its case changed.
+// removed, its case changed, or text written around it (a scheme, quotes, a
+// separator, the token again).
 func (t Target) wrongToken() *rapid.Generator[wrongCredential] {
 	return rapid.Custom(func(rt *rapid.T) wrongCredential {
 		tok := t.Token
 		n := len(tok)
 		env := EnvToken
 		var v, shell, what string
-		switch rapid.IntRange(0, 3).Draw(rt, "change") {
+		switch rapid.IntRange(0, 4).Draw(rt, "change") {
+		case 4: // text around it: a scheme, quotes, a name, the token twice
+			wrap := rapid.SampledFrom([][2]string{{"Bearer ", ""}, {"Token ", ""}, {`"`, `"`}, {"'", "'"}, {"token=", ""}, {"", ";"}, {"", ","}, {"", " " + tok}, {tok + ",", ""}}).Draw(rt, "around")
+			v = wrap[0] + tok + wrap[1]
+			// The token is a secret of the run: the curl line writes it as the variable.
+			return wrongCredential{
+				what:   fmt.Sprintf("the token written as %s", quote(wrap[0]+"TOKEN"+wrap[1])),
+				tamper: func(r *http.Request, b []byte) []byte { r.Header.Set(contract.HeaderAuthToken, v); return b },
+			}
 		case 0: // a byte changed
 			i := position(n-1).Draw(rt, "at")
 			c := tokenByte.Filter(func(c byte) bool { return c != tok[i] }).Draw(rt, "byte")
@@ -778,13 +906,22 @@ func shellLiteral(s string) string {
 }
 
 // misplacedToken draws the valid token anywhere but X-Auth-Token: a query
-// parameter, a cookie, another header.
+// parameter, a cookie, another header, a member of the body.
 func (t Target) misplacedToken() *rapid.Generator[wrongCredential] {
 	return rapid.Custom(func(rt *rapid.T) wrongCredential {
 		tok := t.Token
 		// The token as a query parameter's value is escaped: that form is secret too.
 		escaped := []derived{{url.QueryEscape(tok), "${" + EnvToken + "}"}}
-		switch rapid.IntRange(0, 2).Draw(rt, "where") {
+		switch rapid.IntRange(0, 3).Draw(rt, "where") {
+		case 3:
+			name := rapid.SampledFrom([]string{"X-Auth-Token", "x_auth_token", "token", "auth_token", "access_token"}).Draw(rt, "body member")
+			return wrongCredential{what: "the token in the body member " + name, tamper: func(r *http.Request, b []byte) []byte {
+				i := bytes.IndexByte(b, '{')
+				if i < 0 {
+					return b
+				}
+				return slices.Concat(b[:i+1], []byte(quote(name)+":"+quote(tok)+","), b[i+1:])
+			}}
 		case 0:
 			name := rapid.SampledFrom([]string{"X-Auth-Token", "x-auth-token", "token", "access_token", "auth_token"}).Draw(rt, "query parameter")
 			return wrongCredential{what: "the token in the query parameter " + name, secret: escaped, tamper: func(r *http.Request, b []byte) []byte {
@@ -811,11 +948,34 @@ func (t Target) misplacedToken() *rapid.Generator[wrongCredential] {
 }
 
 // tamperedSignature draws a change made to an AK/SK-signed request after signing:
-// the signature, X-Sdk-Date, SignedHeaders, the body, the query string (which the
-// signature covers) or the access key.
+// the signature (a digit changed, or cut short), X-Sdk-Date, SignedHeaders, the body,
+// the query string or the path (which the signature covers) or the access key.
 func tamperedSignature() *rapid.Generator[wrongCredential] {
 	return rapid.Custom(func(rt *rapid.T) wrongCredential {
-		switch rapid.IntRange(0, 5).Draw(rt, "tampering") {
+		switch rapid.IntRange(0, 7).Draw(rt, "tampering") {
+		case 6:
+			cut := rapid.IntRange(1, 64).Draw(rt, "hex digits cut")
+			return wrongCredential{what: fmt.Sprintf("the last %d hex digits of the signature cut after signing", cut), tamper: func(r *http.Request, b []byte) []byte {
+				a := r.Header.Get(contract.HeaderAuthorization)
+				i := strings.Index(a, "Signature=")
+				if i < 0 {
+					return b
+				}
+				sig := a[i+len("Signature="):]
+				end := strings.IndexByte(sig, ',')
+				if end < 0 {
+					end = len(sig)
+				}
+				k := max(end-cut, 0)
+				r.Header.Set(contract.HeaderAuthorization, a[:i+len("Signature=")]+sig[:k]+sig[end:])
+				return b
+			}}
+		case 7:
+			id := rapid.StringMatching(`[0-9a-z]{32}`).Draw(rt, "other job id")
+			return wrongCredential{what: "the path changed to the job " + id + " after signing", movesPath: true, tamper: func(r *http.Request, b []byte) []byte {
+				r.URL.Path, r.URL.RawPath = contract.UpdatePathFor(id), ""
+				return b
+			}}
 		case 4:
 			name := rapid.StringMatching(`[a-z][a-z_]{0,11}`).Draw(rt, "query parameter")
 			value := rapid.StringMatching(`[a-zA-Z0-9]{0,8}`).Draw(rt, "query value")
@@ -945,8 +1105,9 @@ type unusualUpdate struct {
 // unusualUpdateProbe draws an update of the target's job with one feature of size or
 // content the other generators never draw: a very long string, a deep nesting or an
 // extreme number where a string belongs, many event names, keys the request table
-// does not list, bytes that are not UTF-8, a lone surrogate or a control character
-// escaped, a query string, another method or spelling of the path; and,
+// does not list (non-ASCII ones too), a key twice, a byte order mark, bytes that are
+// not UTF-8, a lone surrogate or a control character escaped, a query string,
+// another method or spelling of the path, the body gzip-compressed; and,
 // independently, the body sent chunked. The rest is a documented update, in the
 // official SDK's Content-Type.
 func (s *specs) unusualUpdateProbe() *rapid.Generator[unusualUpdate] {
@@ -967,7 +1128,26 @@ func (s *specs) unusualUpdateProbe() *rapid.Generator[unusualUpdate] {
 			ms = with(without(ms, field), field, v)
 		}
 		method, path := http.MethodPost, contract.UpdatePathFor(s.t.JobID)
-		switch rapid.IntRange(0, 8).Draw(t, "feature") {
+		var bom, gzipped bool
+		switch rapid.IntRange(0, 11).Draw(t, "feature") {
+		case 9: // a byte order mark before the JSON text
+			bom, what = true, "a byte order mark (EF BB BF) before the JSON text"
+			u.p.open = append(u.p.open, "a parser may ignore a byte order mark or refuse it (RFC 8259 section 8.1)")
+		case 10: // a key twice
+			f := rapid.SampledFrom(s.bs.fields).Draw(t, "key twice")
+			var v any = "MAIL"
+			if f.allows("array") {
+				v = []any{"buildJobFail"}
+			} else if !f.allows("string") {
+				v = false
+			}
+			at := rapid.IntRange(0, len(ms)).Draw(t, "at")
+			ms = slices.Insert(ms, at, member{f.name, v})
+			what = fmt.Sprintf("the key %s twice", f.name)
+			u.p.open = append(u.p.open, "which of two members of one name counts is not defined (RFC 8259 section 4)")
+		case 11: // the body compressed
+			gzipped, what = true, "its body gzip-compressed (Content-Encoding: gzip)"
+			u.anyStatus = true
 		case 8: // another method, or another spelling of the path
 			if rapid.Bool().Draw(t, "method") {
 				method = rapid.SampledFrom([]string{http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodGet, http.MethodOptions}).Draw(t, "other method")
@@ -1011,7 +1191,10 @@ func (s *specs) unusualUpdateProbe() *rapid.Generator[unusualUpdate] {
 			u.p.open = append(u.p.open, "the event names are more than the five documented, repeated")
 		case 4: // keys the request table does not list
 			n := rapid.IntRange(1, 200).Draw(t, "keys")
-			key := rapid.StringMatching(`[a-zA-Z_]{1,12}`).Filter(func(k string) bool {
+			key := rapid.OneOf(
+				rapid.StringMatching(`[a-zA-Z_]{1,12}`),
+				rapid.StringOfN(rapid.RuneFrom([]rune(nonASCIIAlnum+otherRunes+"_- .$\"\\")), 1, 12, -1), // shrinks to ASCII
+			).Filter(func(k string) bool {
 				return !slices.ContainsFunc(s.bs.fields, func(f field) bool { return strings.EqualFold(f.name, k) })
 			}).Draw(t, "key")
 			for i := range n {
@@ -1050,8 +1233,19 @@ func (s *specs) unusualUpdateProbe() *rapid.Generator[unusualUpdate] {
 		u.p.rq.method, u.p.rq.path = method, path+query
 		u.p.rq.header.Set("Content-Type", "application/json")
 		var b strings.Builder
-		spelling{func() string { return "" }, func() bool { return false }}.write(&b, ms)
+		spelling{func() string { return "" }, func() bool { return false }, nil}.write(&b, ms)
 		u.p.rq.body = []byte(b.String())
+		if bom {
+			u.p.rq.body = append([]byte("\xef\xbb\xbf"), u.p.rq.body...)
+		}
+		if gzipped {
+			var z bytes.Buffer
+			zw := gzip.NewWriter(&z)
+			_, _ = zw.Write(u.p.rq.body) // a bytes.Buffer does not fail
+			_ = zw.Close()
+			u.p.rq.body = z.Bytes()
+			u.p.rq.header.Set("Content-Encoding", "gzip")
+		}
 		u.p.rq.chunked = rapid.IntRange(0, 3).Draw(t, "chunked") == 3 // shrinks to a Content-Length
 		framing := ""
 		if u.p.rq.chunked {
@@ -1059,5 +1253,46 @@ func (s *specs) unusualUpdateProbe() *rapid.Generator[unusualUpdate] {
 		}
 		u.p.drawn = "an update with " + what + framing
 		return u
+	})
+}
+
+// wireDraw is a drawn way for a request to travel, and its words.
+type wireDraw struct {
+	wire wire
+	what string
+}
+
+// requestWire draws how a request travels, each a client's choice (RFC 9110):
+// HTTP/1.0, Connection: close, Expect: 100-continue, an Accept header, another
+// User-Agent or none, and always an Accept-Encoding of its own (gzip, identity, or
+// codings other than gzip), so that the answer's content coding is the server's.
+func requestWire() *rapid.Generator[wireDraw] {
+	return rapid.Custom(func(t *rapid.T) wireDraw {
+		var w wire
+		var what []string
+		if w.http10 = rapid.IntRange(0, 2).Draw(t, "HTTP/1.0") == 2; w.http10 { // shrinks to HTTP/1.1
+			what = append(what, "as HTTP/1.0")
+		}
+		if w.close = rapid.IntRange(0, 2).Draw(t, "Connection: close") == 2; w.close {
+			what = append(what, "with Connection: close")
+		}
+		if w.expect = rapid.IntRange(0, 2).Draw(t, "Expect") == 2; w.expect {
+			what = append(what, "with Expect: 100-continue")
+		}
+		if rapid.IntRange(0, 2).Draw(t, "Accept") == 2 {
+			w.accept = rapid.SampledFrom([]string{"*/*", "application/json", "application/json, text/plain, */*", "application/json;charset=UTF-8"}).Draw(t, "accept")
+			what = append(what, "with Accept: "+w.accept)
+		}
+		if rapid.IntRange(0, 2).Draw(t, "User-Agent") == 2 {
+			w.userAgent = rapid.SampledFrom([]string{"-", "curl/8.5.0", "huaweicloud-usdk-go/3.0", "Mozilla/5.0 (X11; Linux x86_64)", "python-requests/2.32.3"}).Draw(t, "user agent")
+			if w.userAgent == "-" {
+				what = append(what, "without a User-Agent")
+			} else {
+				what = append(what, "with User-Agent: "+w.userAgent)
+			}
+		}
+		w.acceptEncoding = rapid.SampledFrom([]string{"identity", "gzip", "gzip, deflate", "deflate", "br", "GZIP"}).Draw(t, "accept encoding")
+		what = append(what, "with Accept-Encoding: "+w.acceptEncoding)
+		return wireDraw{wire: w, what: strings.Join(what, ", ")}
 	})
 }

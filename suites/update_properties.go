@@ -43,7 +43,7 @@ var (
 		"every valid update (any strings, 0 to 5 event names, the optional fields present or absent with their documented types, any JSON spelling, any application/json Content-Type) answers 200 with the envelope, or a documented 400 where the contract leaves a value open"}
 	// Any body the contract rejects is refused [seed: 400 Bad Request].
 	invalidUpdatesRule = Rule{Must, contract.SourceSeed,
-		"every invalid update (a mandatory field missing, renamed or of a wrong JSON type, null included; an element of a wrong type; param_config not a string; not one JSON text; empty) answers 400 with an error body"}
+		"every invalid update (a mandatory field missing, renamed or of a wrong JSON type, null included; an element of a wrong type; param_config not a string; not one JSON text, space that is not JSON whitespace around it included; empty or whitespace alone) answers 400 with an error body"}
 	// job_id is 32 letters and digits [seed: path parameter job_id].
 	malformedJobIDRule = Rule{Must, contract.SourceSeed,
 		"every job_id outside \"32 letters and digits\" (another length, another character) answers 400 with an error body"}
@@ -62,25 +62,31 @@ var (
 		"a request of a caller that is not allowed answers 403 whatever its body, Content-Type and job_id (CONTRACT.md, \"Precedence\")"}
 	// Tokens are exact [seed: 401 Unauthorized; CONTRACT.md "Precedence"].
 	wrongTokenRule = Rule{Must, contract.SourceSeed,
-		"a token that differs from a valid one in any byte (changed, added, removed, another case) is not valid: 401"}
+		"a token that differs from a valid one in any byte (changed, added, removed, another case, text around it) is not valid: 401"}
 	misplacedTokenRule = Rule{Must, contract.SourceSeed,
-		"a token anywhere but the X-Auth-Token header (a query parameter, a cookie, another header) authenticates nothing: 401"}
+		"a token anywhere but the X-Auth-Token header (a query parameter, a cookie, another header, the body) authenticates nothing: 401"}
 	// Signatures are exact [docs: APIGW.0301 "verify aksk signature fail"].
 	tamperedSignatureRule = Rule{Must, contract.SourceDocs,
-		"an AK/SK request whose signature, X-Sdk-Date, SignedHeaders or body was changed after signing answers 401: accepting it is an authentication bypass"}
+		"an AK/SK request whose signature (changed or cut short), X-Sdk-Date, SignedHeaders, body, query, path or access key was changed after signing answers 401: accepting it is an authentication bypass"}
 	// Validation before lookup [docs: the service validates, then looks the job up].
 	validateBeforeLookupRule = Rule{Must, contract.SourceDocs,
-		"only an authenticated request is validated (400), then looked up (404): an update refused as invalid for the job is refused with 400 for a job_id that no job has too, not answered 404 (CONTRACT.md, \"Precedence\")"}
+		"only an authenticated request is validated (400), then looked up (404): an update refused as invalid for the job (its body, or its Content-Type) is refused with 400 for a job_id that no job has too, not answered 404 (CONTRACT.md, \"Precedence\")"}
 	// No API, before anything else [docs: APIGW.0101].
 	unknownAPIRule = Rule{Must, contract.SourceDocs,
-		"a path that is no API of the gateway answers 404 with an error body before anything else: whatever the credentials, with none or a token no one issued too (CONTRACT.md, \"Precedence\")"}
+		"a path that is no API of the gateway answers 404 with an error body before anything else: whatever its method, body, Content-Type, job id and credentials (none, a token no one issued, the forbidden token, a signature that does not verify) (CONTRACT.md, \"Precedence\")"}
 	// Size and content the other checks never send [seed][RFC 8259; CONTRACT.md "The
 	// wire", "Values"].
 	unusualUpdateRule = Rule{Must, contract.SourceSeed,
-		"an update with a very long string, a deep nesting or an extreme number where a string belongs, many event names, keys the table does not list, bytes that are not UTF-8, an escaped lone surrogate or control character, a query string, or its body sent chunked gets the contract's answer: 200 (or a documented 400 where the contract leaves it open), 400 where it is invalid, 413 with an error body only for a large body; sent with another method or path spelling, any answer but 5xx; never no answer"}
+		"an update with a very long string, a deep nesting or an extreme number where a string belongs, many event names, keys the table does not list (non-ASCII ones too), a key twice, a byte order mark, bytes that are not UTF-8, an escaped lone surrogate or control character, a query string, or its body sent chunked gets the contract's answer: 200 (or a documented 400 where the contract leaves it open), 400 where it is invalid, 413 with an error body only for a large body; sent with another method or path spelling, or its body gzip-compressed, any answer but 5xx; never no answer"}
 	// Every answer is readable [seed: JSON bodies; RFC 8259].
 	everyAnswerRule = Rule{Must, contract.SourceSeed,
-		"every answer's body is one JSON value (nothing after it but whitespace) in valid UTF-8, of the OpenAPI document's shape for its status"}
+		"every answer's body is one JSON value (nothing after it but whitespace, no key twice in one object) in valid UTF-8, of the OpenAPI document's shape for its status"}
+	// How a request travels is the client's choice [RFC 9110; CONTRACT.md "The wire"].
+	wireRule = Rule{Must, contract.SourceSeed,
+		"how a request travels (HTTP/1.0 or 1.1, Connection: close, Expect: 100-continue, any Accept, any User-Agent or none, any Accept-Encoding) changes nothing: it gets the status the same request gets sent plainly, never 5xx, and a body that is one JSON value, in a content coding only when the request accepts it (gzip only when asked) (CONTRACT.md, \"The wire\")"}
+	// Every answer carries the request id [obs][sdk: the SDK reads it from the header].
+	requestIDRule = Rule{Should, contract.SourceObserved,
+		"every answer, an error's too, carries an X-Request-Id header; the official SDK reads the request id from it"}
 	// The read-back shows what the updates set [sdk: ListNotice].
 	stateRule = Rule{Should, contract.SourceSDK,
 		"after any sequence of updates, GET .../query shows each updated notice type with exactly the events its last update enabled"}
@@ -155,7 +161,7 @@ func (s *specs) properties() {
 	When("requests are generated from the contract to check the order of the errors", Label(LabelGenerated), func() {
 		// Validation, then lookup. MUST [docs][obs].
 		s.property("answers 400, not 404, to every invalid update of a job that does not exist", validateBeforeLookupRule, nil, func(e *example) {
-			p := e.s.invalidUpdateProbe().Draw(e.t, "request")
+			p := rapid.OneOf(e.s.invalidUpdateProbe(), e.s.otherContentTypeProbe()).Draw(e.t, "request")
 			x := e.send(p)
 			if x.Status != http.StatusBadRequest {
 				return // not refused for the job: the check of invalid updates reports it
@@ -280,6 +286,48 @@ func (s *specs) properties() {
 			}
 			if err := e.s.t.Contract.ValidateResponse(context.Background(), x.req, x.Status, x.Header, x.Body); err != nil {
 				e.fail(p, x, "the answer to %s is not the OpenAPI document's %d response: %s", p.drawn, x.Status, schemaWhy(err))
+			}
+		})
+	})
+
+	When("any request is generated from the contract and sent in other ways", Label(LabelGenerated), func() {
+		// How a request travels changes nothing. MUST [RFC 9110][CONTRACT.md "The wire"].
+		s.property("answers it as sent plainly, never 5xx, in a content coding it accepts", wireRule, nil, func(e *example) {
+			p := e.s.anyProbe().Draw(e.t, "request")
+			w := requestWire().Draw(e.t, "wire")
+			plain := e.send(p)
+			if plain.Status >= 500 {
+				return // the check of 5xx answers reports it
+			}
+			q := p
+			q.rq.header = p.rq.header.Clone()
+			q.rq.wire = &w.wire
+			q.drawn = fmt.Sprintf("%s, sent %s (sent plainly, it answered %d)", p.drawn, w.what, plain.Status)
+			x := e.send(q)
+			if x.Status >= 500 {
+				e.fail(q, x, "%s answered %d %s: no request answers 5xx unless it asks for a fault", q.drawn, x.Status, http.StatusText(x.Status))
+			}
+			if ce := x.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+				if !acceptsCoding(w.wire.acceptEncoding, ce) {
+					e.fail(q, x, "%s answered in the content coding %s, which the request does not accept (Accept-Encoding: %s)", q.drawn, ce, w.wire.acceptEncoding)
+				}
+				if !strings.EqualFold(ce, "gzip") {
+					return // a coding the request accepts, which this check cannot read
+				}
+			}
+			if x.Status != plain.Status {
+				e.fail(q, x, "%s answered %d %s, want %d as sent plainly: how a request travels changes nothing", q.drawn, x.Status, http.StatusText(x.Status), plain.Status)
+			}
+			if why := readable(x.Body); why != "" && readable(plain.Body) == "" {
+				e.fail(q, x, "the answer (%d) to %s %s", x.Status, q.drawn, why)
+			}
+		})
+		// The request id on every answer. SHOULD [obs][sdk].
+		s.property("answers an X-Request-Id header to every request", requestIDRule, nil, func(e *example) {
+			p := e.s.anyProbe().Draw(e.t, "request")
+			x := e.send(p)
+			if x.Header.Get(contract.HeaderRequestID) == "" {
+				e.fail(p, x, "the answer (%d) to %s has no %s header", x.Status, p.drawn, contract.HeaderRequestID)
 			}
 		})
 	})
@@ -426,6 +474,21 @@ func contentTypeText(ct string) string {
 	return "Content-Type " + quote(ct)
 }
 
+// otherContentTypeProbe draws a valid body of the target's job under a Content-Type
+// that is not application/json (another type, a look-alike, a JSON media type of
+// another name): whether the service takes it is its own choice, but one it refuses
+// for the job it refuses for any job.
+func (s *specs) otherContentTypeProbe() *rapid.Generator[probe] {
+	return rapid.Custom(func(t *rapid.T) probe {
+		rq := update(s.t.JobID, "")
+		rq.body = spellBody(t, validUpdate(s.bs).Draw(t, "body").members)
+		ct := rapid.SampledFrom([]string{"text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+			"multipart/form-data; boundary=x", "application/xml", "text/json", "application/jsonl", "application/problem+json", "*/*"}).Draw(t, "content type")
+		rq.header.Set("Content-Type", ct)
+		return probe{rq: rq, drawn: "a valid body with " + contentTypeText(ct)}
+	})
+}
+
 // malformedJobIDProbe draws a valid update of a malformed job id.
 func (s *specs) malformedJobIDProbe() *rapid.Generator[probe] {
 	return rapid.Custom(func(t *rapid.T) probe {
@@ -485,26 +548,44 @@ func (s *specs) unauthenticatedProbe() *rapid.Generator[probe] {
 	})
 }
 
-// unknownAPIProbe draws a valid update sent to a path that is no API (see
-// unknownAPIPath), made from the job's id or a well-formed id of no job, with the
-// target's credentials, none, or a token no one issued.
+// unknownAPIProbe draws a request sent to a path that is no API (see
+// unknownAPIPath), made from any job id (the job's, one of no job, a malformed or
+// an upper-case one), with any method of the notice APIs and more, any body and
+// Content-Type, and any credentials: the target's, none, a token no one issued, the
+// forbidden token, an AK/SK signature, a tampered one.
 func (s *specs) unknownAPIProbe() *rapid.Generator[probe] {
 	return rapid.Custom(func(t *rapid.T) probe {
-		id, jobIs := s.t.JobID, "the job's id"
-		if rapid.Bool().Draw(t, "of no job") {
-			id, jobIs = s.t.wellFormedJobID().Draw(t, "missing job"), "a well-formed id of no job"
-		}
+		id, jobIs := s.anyJobID(t)
 		path := unknownAPIPath(id).Draw(t, "path")
-		rq := update(id, validBody)
-		rq.path = path[0]
-		creds := "the target's credentials"
-		switch rapid.IntRange(0, 2).Draw(t, "credentials") {
-		case 1:
-			rq.creds, creds = credsNone, "no credentials"
-		case 2:
-			rq.creds, creds = credsInvalidToken, "a token no one issued"
+		body, ct := s.anyBody(t)
+		rq := update(id, "")
+		rq.path, rq.body = path[0], body
+		rq.method = rapid.SampledFrom([]string{http.MethodPost, http.MethodGet, http.MethodPut, http.MethodDelete}).Draw(t, "method")
+		setContentType(&rq, ct)
+		kinds := []string{"the target's credentials", "no credentials", "a token no one issued"}
+		if s.t.ForbiddenToken != "" {
+			kinds = append(kinds, "the forbidden token")
 		}
-		return probe{rq: rq, drawn: fmt.Sprintf("a valid update sent to %s (%s; the job id is %s) with %s", path[0], path[1], jobIs, creds)}
+		if s.t.AK != "" {
+			kinds = append(kinds, "an AK/SK signature", "an AK/SK signature changed after signing")
+		}
+		creds := rapid.SampledFrom(kinds).Draw(t, "credentials")
+		switch creds {
+		case "no credentials":
+			rq.creds = credsNone
+		case "a token no one issued":
+			rq.creds = credsInvalidToken
+		case "the forbidden token":
+			rq.creds = credsForbidden
+		case "an AK/SK signature":
+			rq.creds = credsAKSK
+		case "an AK/SK signature changed after signing":
+			w := tamperedSignature().Filter(func(w wrongCredential) bool { return !w.movesPath }).Draw(t, "tampering")
+			rq.creds, rq.tamper = credsAKSK, w.tamper
+			creds = "an AK/SK signature, then " + w.what
+		}
+		return probe{rq: rq, drawn: fmt.Sprintf("a %s request sent to %s (%s; the job id is %s) with %s, %s and the body shown",
+			rq.method, path[0], path[1], jobIs, creds, contentTypeText(ct))}
 	})
 }
 
@@ -617,6 +698,9 @@ func readable(b []byte) string {
 		return fmt.Sprintf("is not valid UTF-8 (byte %d is 0x%02x)", i, b[i])
 	}
 	if json.Valid(b) {
+		if key, ok := duplicateKey(b); ok {
+			return fmt.Sprintf("has the key %s twice in one object: which one a client reads is not defined (RFC 8259 section 4)", quote(key))
+		}
 		return ""
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
@@ -626,6 +710,46 @@ func readable(b []byte) string {
 	}
 	rest, _ := io.ReadAll(d.Buffered())
 	return fmt.Sprintf("is a JSON value followed by %s: not one JSON value", quote(oneLine(rest, 40)))
+}
+
+// duplicateKey finds a key that one object of a valid JSON text holds twice.
+func duplicateKey(b []byte) (string, bool) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	var walk func() (string, bool)
+	walk = func() (string, bool) {
+		t, err := d.Token()
+		if err != nil {
+			return "", false
+		}
+		switch t {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for d.More() {
+				k, err := d.Token()
+				if err != nil {
+					return "", false
+				}
+				key, _ := k.(string)
+				if seen[key] {
+					return key, true
+				}
+				seen[key] = true
+				if key, dup := walk(); dup {
+					return key, true
+				}
+			}
+			_, _ = d.Token()
+		case json.Delim('['):
+			for d.More() {
+				if key, dup := walk(); dup {
+					return key, true
+				}
+			}
+			_, _ = d.Token()
+		}
+		return "", false
+	}
+	return walk()
 }
 
 // errorCodeOf returns an error body's error_code, or "".

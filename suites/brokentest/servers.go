@@ -634,9 +634,6 @@ func generatedAlso() map[string][]string {
 		"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
 	}
 	return map[string][]string{
-		"aksk-query-unsigned": {
-			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
-		},
 		"job-id-unicode-letters": {
 			"answers every malformed job_id error_code",
 		},
@@ -695,10 +692,13 @@ func generatedAlso() map[string][]string {
 			"refuses every AK/SK request changed after signing",
 			"answers every invalid update 400",
 			"answers no request with 5xx",
+			unknownAPI,
+			unusual,
 		},
 		"empty-body-500": {
 			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
 			"when requests are generated from the contract answers no request with 5xx",
 		},
 		"notice-type-not-required": {
@@ -709,7 +709,6 @@ func generatedAlso() map[string][]string {
 		},
 		"notice-type-number-accepted": {
 			unusual,
-			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"event-names-string-accepted": {
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
@@ -719,7 +718,8 @@ func generatedAlso() map[string][]string {
 			"answers every invalid update 400",
 		},
 		"null-event-names-500": {
-			"when requests are generated from the contract answers no request with 5xx",
+			"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id",
+			"when requests are generated from the contract answers every invalid update 400 with an error body",
 		},
 		"job-id-length-unchecked": {
 			"answers every malformed job_id 400",
@@ -805,6 +805,7 @@ func generatedAlso() map[string][]string {
 		},
 		"upper-case-id-500": {
 			"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404",
+			unknownAPI,
 		},
 		"null-field-accepted": {
 			"when enabled_event_type_names is null, as the SDK sends a nil list answers 400, not 500",
@@ -870,7 +871,6 @@ func generatedAlso() map[string][]string {
 		"null-list-error-sniffed-type": {
 			validateFirst,
 			"answers every invalid update 400",
-			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"unknown-job-router-404": {
 			unknownAPI,
@@ -885,7 +885,7 @@ func generatedAlso() map[string][]string {
 		"type-error-msg-null": {
 			validateFirst,
 			unusual,
-			"when requests are generated from the contract answers every invalid update 400 with an error body",
+			"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status",
 		},
 		"job-id-error-msg-details": {
 			"answers one JSON value in valid UTF-8",
@@ -917,6 +917,45 @@ func generatedAlso() map[string][]string {
 		"param-config-error-nested": {
 			validateFirst,
 			"when requests are generated from the contract answers every invalid update 400 with an error body",
+		},
+		"no-request-id": {
+			"when any request is generated from the contract and sent in other ways answers an X-Request-Id header to every request",
+		},
+		"aksk-rejected": {
+			unknownAPI,
+		},
+		"upper-case-id-403": {
+			unknownAPI,
+		},
+		"forbidden-after-validation": {
+			unknownAPI,
+		},
+		"other-method-500": {
+			unknownAPI,
+		},
+		"switch-other-type-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"param-config-json-500": {
+			"when requests are generated from the contract answers no request with 5xx",
+		},
+		"token-scheme-stripped": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"token-quotes-trimmed": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"token-from-body": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"aksk-signature-prefix": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"aksk-query-unsigned": {
+			"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id",
+		},
+		"notice-type-case-500": {
+			"when requests are generated from the contract answers no request with 5xx",
 		},
 	}
 }
