@@ -204,7 +204,7 @@ func Preflight(ctx context.Context, t Target) error {
 	}
 	if x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden {
 		return fmt.Errorf("%w: a valid update of job %s with %s answered %d %s; check the credentials and the job id",
-			ErrCredentialsRejected, t.JobID, t.credentialKind(), x.Status, x.redactText(oneLine(x.Body, 200)))
+			ErrCredentialsRejected, t.JobID, t.credentialKind(), x.Status, oneLine([]byte(x.redactText(string(x.Body))), 200))
 	}
 	return nil
 }
