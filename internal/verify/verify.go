@@ -115,7 +115,7 @@ type Options struct {
 	ProgressInterval time.Duration
 }
 
-// DefaultRunTimeout bounds a run unless Options.RunTimeout says otherwise: some 2,000
+// DefaultRunTimeout bounds a run unless Options.RunTimeout says otherwise: some 2,400
 // requests at a live API's latency take minutes, not hours.
 const DefaultRunTimeout = time.Hour
 

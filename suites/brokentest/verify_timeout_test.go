@@ -17,7 +17,7 @@ var _ = Describe("noticeconf verify --run-timeout", func() {
 		h, err := brokentest.Server{Name: "reference"}.Handler()
 		Expect(err).NotTo(HaveOccurred())
 		slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			time.Sleep(5 * time.Millisecond) // some 2,000 requests: 10 s in all, over the bound
+			time.Sleep(5 * time.Millisecond) // some 2,400 requests: 12 s in all, over the bound
 			h.ServeHTTP(w, r)
 		})
 		res := runVerify(demoEnv(), "--target", serve(slow), "--run-timeout", "1s")
