@@ -49,12 +49,15 @@ const (
 	whyWireMockGenParameter     = `WireMock (Jetty) answers a Content-Type with an empty quoted parameter value (application/json;charset=utf-8 ; A="") 500 with an HTML page, before any stub`
 	whyWireMockGenNulOctet      = "WireMock (Jetty) refuses a path holding the octet %00 itself: 400 with an HTML page, not stub 05's error body"
 	whyWireMockGenOrder         = "stub 06-invalid-body.json answers an invalid body 400 whatever the job_id, before stub 07 looks the job up"
-	whyWireMockGenNoAPI         = "stub 99-unknown-api.json answers every other path 404 with an error body, whatever the credentials"
+	whyWireMockGenOtherWays     = "WireMock (Jetty) answers HTTP/1.0, Connection: close, Expect: 100-continue and the other ways of sending alike, and gzip only when asked"
+	whyWireMockGenRequestID     = "only stub 08's success answer has an X-Request-Id: the error stubs, and Jetty's own 500 pages, have none"
 	whyWireMockGenUnusual       = "the stubs answer every unusual update as the contract says: stub 06's JSON schema refuses what is invalid, and no drawn request reaches a 5xx"
 	whyWireMockGenAnswers       = "every stub answers a JSON body of the document's shape for its status"
 
-	whyProxyGenGone  = "Prism exits on a path holding %FF (URIError: URI malformed), which the 5xx check draws first; from then on the recorder in front of it answers 502 to every request"
-	whyProxyGenOrder = "after Prism exited every answer is 502, and the check compares the missing job's answer only when the job's is 400: nothing to compare"
+	whyProxyGenGone      = "Prism exits on a path holding %FF (URIError: URI malformed), which the 5xx check draws first; from then on the recorder in front of it answers 502 to every request"
+	whyProxyGenOrder     = "after Prism exited every answer is 502, and the check compares the missing job's answer only when the job's is 400: nothing to compare"
+	whyProxyGenOtherWays = "after Prism exited every request sent plainly gets the recorder's 502, which this check leaves to the 5xx check: nothing to compare"
+	whyProxyGenRequestID = "after Prism exited the recorder's own 502 answers carry no X-Request-Id"
 )
 
 // prismExpected is the verdict of each check, in the report's order.
@@ -141,6 +144,8 @@ func prismExpected() []Expectation {
 		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyPrismGenGone},
 		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyPrismGenGone},
 		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyPrismGenGone},
+		{"when any request is generated from the contract and sent in other ways answers it as sent plainly, never 5xx, in a content coding it accepts", verify.ResultFail, whyPrismGenGone},
+		{"when any request is generated from the contract and sent in other ways answers an X-Request-Id header to every request", verify.ResultWarn, whyPrismGenGone},
 		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyPrismGenGone},
 	}
 }
@@ -221,7 +226,7 @@ func wiremockExpected() []Expectation {
 		{"when requests are generated from the contract answers every upper-case job_id 200, 400 or 404", verify.ResultPass, whyWireMockJobID},
 		{"when requests are generated from the contract answers every well-formed job_id of no job 404", verify.ResultPass, whyWireMockUnknownJob},
 		{"when requests are generated from the contract to check the order of the errors answers 400, not 404, to every invalid update of a job that does not exist", verify.ResultPass, whyWireMockGenOrder},
-		{"when requests are generated from the contract to check the order of the errors answers 404 with an error body to every path that is no API, whatever its credentials", verify.ResultPass, whyWireMockGenNoAPI},
+		{"when requests are generated from the contract to check the order of the errors answers 404 with an error body to every path that is no API, whatever its credentials", verify.ResultFail, whyWireMockGenForm500},
 		{"when updates of unusual size or content are generated from the contract answers each as the contract says, never 5xx", verify.ResultPass, whyWireMockGenUnusual},
 		{"when credentials are generated from the contract answers 401 to every request without valid credentials, whatever its body, Content-Type and job_id", verify.ResultFail, whyWireMockGenPrecedence},
 		{"when credentials are generated from the contract answers 403 to every request of a caller not allowed, whatever its body, Content-Type and job_id", verify.ResultFail, whyWireMockGenForm500},
@@ -229,6 +234,8 @@ func wiremockExpected() []Expectation {
 		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyWireMockGenMisplaced},
 		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyWireMockAKSKWrong},
 		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultPass, whyWireMockGenAnswers},
+		{"when any request is generated from the contract and sent in other ways answers it as sent plainly, never 5xx, in a content coding it accepts", verify.ResultPass, whyWireMockGenOtherWays},
+		{"when any request is generated from the contract and sent in other ways answers an X-Request-Id header to every request", verify.ResultWarn, whyWireMockGenRequestID},
 		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyWireMockReadBack},
 	}
 }
@@ -317,6 +324,8 @@ func prismProxyExpected() []Expectation {
 		{"when credentials are generated from the contract authenticates nothing with the token anywhere but X-Auth-Token", verify.ResultFail, whyProxyGenGone},
 		{"when credentials are generated from the contract refuses every AK/SK request changed after signing", verify.ResultFail, whyProxyGenGone},
 		{"when any request is generated from the contract answers one JSON value in valid UTF-8, of the documented shape for its status", verify.ResultFail, whyProxyGenGone},
+		{"when any request is generated from the contract and sent in other ways answers it as sent plainly, never 5xx, in a content coding it accepts", verify.ResultPass, whyProxyGenOtherWays},
+		{"when any request is generated from the contract and sent in other ways answers an X-Request-Id header to every request", verify.ResultWarn, whyProxyGenRequestID},
 		{"when random sequences of updates are read back with GET /v3/jobs/notice/{job_id}/query shows what a model of the updates shows", verify.ResultWarn, whyProxyGenGone},
 	}
 }
