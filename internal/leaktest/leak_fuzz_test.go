@@ -400,6 +400,13 @@ func placements() []placement {
 			// The secret is the token's signature (base64url, as a signature is).
 			return []byte(`{"status":"success","id_hint":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJidWlsZGVyIn0.` + base64.RawURLEncoding.EncodeToString([]byte(s)) + `"}`)
 		}),
+		placement{name: "JSON field holding a percent-encoded URL", req: func(s string) request {
+			return update(jsonText(map[string]any{"notice_type": "MAIL", "redirect": url.QueryEscape("https://example.com/cb?token=" + url.QueryEscape(s))}))
+		}},
+		answer("text holding a percent-encoded URL with userinfo", func(s string, w http.ResponseWriter) []byte {
+			w.Header().Set("Content-Type", "text/plain")
+			return []byte("sign in at " + url.QueryEscape("https://deploy:"+url.PathEscape(s)+"@example.com/login") + " first\n")
+		}),
 	)
 	return ps
 }

@@ -262,3 +262,31 @@ func unhex(c byte) byte {
 	}
 	return c - 'A' + 10
 }
+
+// unescapeText takes one layer of escapes off s, as view.decode does, without
+// keeping where each byte came from. It reports false, at no cost, when s holds none.
+func unescapeText(s string) (string, bool) {
+	t := []byte(nil)
+	var buf [utf8.UTFMax]byte
+	last := 0
+	var out []byte
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '\\' && c != '%' && c != '&' {
+			continue
+		}
+		if t == nil {
+			t = []byte(s)
+		}
+		b, n := unescapeAt(t, i, buf[:0])
+		if n == 0 {
+			continue
+		}
+		out = append(append(out, s[last:i]...), b...)
+		i += n - 1
+		last = i + 1
+	}
+	if out == nil {
+		return s, false
+	}
+	return string(append(out, s[last:]...)), true
+}

@@ -259,3 +259,44 @@ func TestJSONWebTokensByShape(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsInsidePercentEncodedURLs holds the text rules to what lies under a
+// layer of escapes: a URL or a query percent-encoded into text, a JSON string, a form
+// value, a path segment or a fragment (a redirect target, a callback written into a
+// log line) has its userinfo and its secret parameters redacted, however many times
+// it was encoded, and the escapes around the placeholder stay whole.
+func TestSecretsInsidePercentEncodedURLs(t *testing.T) {
+	p := redact.Default()
+	for _, c := range []struct{ name, in, secret, want string }{
+		{"text", "see https%3A%2F%2Fh%2Fx%3Fpassword%3DZqSecret01 here", "ZqSecret01", "see https%3A%2F%2Fh%2Fx%3Fpassword%3DREDACTED here"},
+		{"text, userinfo", "see https%3A%2F%2Fuser%3AZqSecret02%40h%2Fx here", "ZqSecret02", "see https%3A%2F%2FREDACTED%40h%2Fx here"},
+		{"text, two layers", "see next%3D%252Fcb%253Ftoken%253DZqSecret03 here", "ZqSecret03", "see next%3D%252Fcb%253Ftoken%253DREDACTED here"},
+		{"text, a pair whose value holds a query", "see next=/cb?token=ZqSecret04 here", "ZqSecret04", "see next=/cb?token=REDACTED here"},
+		{"JSON string", `{"url":"https%3A%2F%2Fh%2Fx%3Fpassword%3DZqSecret05"}`, "ZqSecret05", `{"url":"https%3A%2F%2Fh%2Fx%3Fpassword%3DREDACTED"}`},
+		{"JSON string, secret with escapes", `{"url":"https%3A%2F%2Fh%2Fx%3Fsign%3DZq%252Fab%252Bcd"}`, "Zq/ab+cd", `{"url":"https%3A%2F%2Fh%2Fx%3Fsign%3DREDACTED"}`},
+	} {
+		got := string(p.Body([]byte(c.in), ""))
+		if got != c.want {
+			t.Errorf("%s: Body(%q) = %q, want %q", c.name, c.in, got, c.want)
+		}
+	}
+	form := "see https%3A%2F%2Fh%2Fx%3Fpassword%3DZqSecret06 here"
+	if got := string(p.Body([]byte(form), "application/x-www-form-urlencoded")); strings.Contains(got, "ZqSecret06") {
+		t.Errorf("text sent as a form: Body(%q) = %q, holds the secret", form, got)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"https://h/p/https%3A%2F%2Fuser%3AZqSecret07%40h%2Fx", "https://h/p/https%3A%2F%2FREDACTED%40h%2Fx"},
+		{"/p/cb%3Ftoken%3DZqSecret08", "/p/cb%3Ftoken%3DREDACTED"},
+		{"/p?x=1#frag%3Ftoken%3DZqSecret09", "/p?x=1#frag%3Ftoken%3DREDACTED"},
+	} {
+		if got := p.URL(c.in); got != c.want {
+			t.Errorf("URL(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// Escapes that hide nothing are kept.
+	for _, s := range []string{"see https%3A%2F%2Fh%2Fx%3Fpage%3D2 here", "50%25 off", "next=/cb?page=2"} {
+		if got := p.Text(s); got != s {
+			t.Errorf("Text(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}

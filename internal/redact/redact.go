@@ -425,6 +425,8 @@ type run struct {
 	// policy only redact, and skip writing the findings down.
 	keep     bool
 	findings []Finding
+	// underEscapes is set while text reads the layers under a text's escapes.
+	underEscapes bool
 }
 
 func (r *run) note(field, rule string, secrets ...string) {
@@ -810,6 +812,11 @@ func (r *run) url(s, field string) string {
 		host = authority[strings.LastIndexByte(authority, '@')+1:]
 	}
 	newPath := r.hookPath(host, path, field)
+	if strings.IndexByte(path, '%') >= 0 {
+		// A URL or a query percent-encoded into a path segment: what the text
+		// rules find under the escapes is noted, and the run's scrub replaces it.
+		r.textUnderEscapes(path, field)
+	}
 	newQuery := query
 	if hasQuery {
 		newQuery = r.query(query, field, "query parameter")
@@ -817,6 +824,8 @@ func (r *run) url(s, field string) string {
 	newFrag := frag
 	if hasFrag && strings.Contains(frag, "=") {
 		newFrag = r.query(frag, field, "URL fragment parameter")
+	} else if hasFrag && strings.IndexByte(frag, '%') >= 0 {
+		r.textUnderEscapes(frag, field)
 	}
 	if !changed && newPath == path && newQuery == query && newFrag == frag {
 		return s // nothing redacted
@@ -914,6 +923,11 @@ func (r *run) query(raw, field, what string) string {
 	for n, part := range parts {
 		k, v, ok := strings.Cut(part, "=")
 		if !ok || v == "" {
+			if u, err := url.QueryUnescape(part); err == nil && u != part {
+				// Not a pair as written (text sent as a form): what the text rules
+				// find under its escapes is noted, and the run's scrub replaces it.
+				r.text(u, field)
+			}
 			continue
 		}
 		name := k
@@ -932,6 +946,11 @@ func (r *run) query(raw, field, what string) string {
 			parts[n] = k + "=" + cassette.Redacted
 			changed = true
 			continue
+		}
+		if strings.ContainsAny(name, " \t\r\n/?:") {
+			// Not a name: text sent as a form. What the text rules find in it is
+			// noted, and the run's scrub replaces it.
+			r.text(name+"="+uv, field)
 		}
 		// A URL or JSON document in a value: redact inside it.
 		if nested := r.nested(uv, field+" ?"+name); nested != uv {
@@ -1083,7 +1102,15 @@ func (r *run) text(s, field string) string {
 			if err != nil {
 				uv = v
 			}
-			if !IsSecretName(name) || IsRedacted(uv) || IsRedacted(v) || IsEnvReference(uv) {
+			if IsRedacted(uv) || IsRedacted(v) || IsEnvReference(uv) {
+				return m
+			}
+			if !IsSecretName(name) {
+				// A value that holds pairs of its own (a path and query, next=/cb?token=...):
+				// what the rules find in it is noted, and the run's scrub replaces it.
+				if strings.Contains(uv, "=") {
+					r.text(uv, field)
+				}
 				return m
 			}
 			r.notef(field, "parameter %q in text (name rule)", name, v, uv)
@@ -1173,6 +1200,9 @@ func (r *run) text(s, field string) string {
 			return cassette.Redacted
 		})
 	}
+	if !r.underEscapes && mayBeEscaped(s) {
+		r.textUnderEscapes(s, field)
+	}
 	if !named {
 		for _, re := range r.p.patterns {
 			s = r.pattern(re, s, field)
@@ -1192,6 +1222,23 @@ func (r *run) text(s, field string) string {
 		s = r.pattern(re, s, field)
 	}
 	return s
+}
+
+// textUnderEscapes applies the text rules to each layer of escapes s holds, up to
+// maxDecodeLayers (a URL percent-encoded as a query value, then again): what they
+// find there is noted as found, and the run's scrub replaces it in s, under the
+// escapes it is written with.
+func (r *run) textUnderEscapes(s, field string) {
+	r.underEscapes = true
+	defer func() { r.underEscapes = false }()
+	for layer := 0; layer < maxDecodeLayers; layer++ {
+		next, ok := unescapeText(s)
+		if !ok {
+			return
+		}
+		s = next
+		r.text(s, field)
+	}
 }
 
 // localName returns an XML name without its namespace prefix.
