@@ -68,6 +68,10 @@ type index struct {
 	answers []answer
 	fields  []ref
 	byKey   map[[sha256.Size]byte]uint32
+	// byRaw holds every entry under the raw key (rawKey) of each of its recordings,
+	// with its credential as recorded: a request sent as one was is found there
+	// without being reduced to a probe.
+	byRaw map[[sha256.Size]byte]uint32
 	// byMethodPath and byPath are the entry numbers sorted by method and path, and
 	// by path, each in recorded order within: where the no-match answer looks for the
 	// closest recordings first.
@@ -270,6 +274,7 @@ func newIndex(files []*cassette.File) (*index, error) {
 	}
 	b := &builder{interned: map[string]ref{}}
 	ix.byKey = make(map[[sha256.Size]byte]uint32, len(all))
+	ix.byRaw = make(map[[sha256.Size]byte]uint32, len(all))
 	ix.entries = make([]entry, 0, len(all))
 	groups := map[string]uint32{} // by signature
 	groupsOf := map[string]bool{} // "METHOD path" and group already in groupsOf
@@ -309,6 +314,9 @@ func newIndex(files []*cassette.File) (*index, error) {
 					gr.byKey[k] = e
 				}
 			}
+		}
+		if rk := rawKey(w.method, w.path, w.rawQuery, w.header, w.body, w.cred); !hasKey(ix.byRaw, rk) {
+			ix.byRaw[rk] = e
 		}
 		entryOf[k] = e
 		ix.entries[e].answers.n++
@@ -387,6 +395,13 @@ func (ix *index) lookup(p *probe, w *wire) int {
 	unnamed := *w
 	unnamed.cred = ""
 	return ix.find(unnamed.probe(nil), &unnamed)
+}
+
+// raw returns the number of the entry a recording of which was sent exactly as w,
+// and whether there is one: the entry lookup finds for w, at less cost.
+func (ix *index) raw(w *wire) (int, bool) {
+	e, ok := ix.byRaw[rawKey(w.method, w.path, w.rawQuery, w.header, w.body, w.cred)]
+	return int(e), ok
 }
 
 func (ix *index) find(p *probe, w *wire) int {

@@ -131,6 +131,27 @@ func (p *probe) hash() [sha256.Size]byte {
 	return sha256.Sum256(b)
 }
 
+// rawKey is the hash of what reduce reduces a request to a probe from, as sent:
+// equal raw keys make equal probes, so a request sent byte for byte as a recording
+// was is found by its raw key without being reduced.
+func rawKey(method, path, rawQuery string, h http.Header, body []byte, cred string) [sha256.Size]byte {
+	if path == "" {
+		path = "/"
+	}
+	auth, prefer := cassette.AuthKindOf(h), preferOf(h)
+	var buf [hashInline]byte
+	b := buf[:0]
+	if n := len(method) + len(path) + len(rawQuery) + len(auth) + len(cred) + len(prefer) + 6 + len(body); n > hashInline {
+		b = make([]byte, 0, n)
+	}
+	for _, s := range []string{method, path, rawQuery, string(auth), cred, prefer} {
+		b = append(b, s...)
+		b = append(b, 0)
+	}
+	b = append(b, body...)
+	return sha256.Sum256(b)
+}
+
 // canonicalQuery sorts a query's parameters (by name, then value) and escapes each the
 // same way, so parameter order and escaping style do not matter. A query that does not
 // parse is kept as sent.

@@ -25,6 +25,7 @@ package replay
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -210,16 +211,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = []byte(rep.Replace(string(body)))
 	}
 	wr := &wire{method: r.Method, path: r.URL.EscapedPath(), rawQuery: rawQuery, header: r.Header, body: body, cred: cred}
+	// A request sent as a recording was is found by its raw key; any other is
+	// reduced to its probe and looked up by that.
 	var key probe
 	p := &key
-	p.reduce(wr.method, wr.path, wr.rawQuery, wr.header, wr.body, nil, wr.cred)
-	e := h.ix.lookup(p, wr)
+	e, raw := h.ix.raw(wr)
+	if !raw {
+		p.reduce(wr.method, wr.path, wr.rawQuery, wr.header, wr.body, nil, wr.cred)
+		e = h.ix.lookup(p, wr)
+	}
 	if e < 0 {
 		h.noMatch(w, r, p, body, "")
 		return
 	}
 	a := h.ix.take(e, h.opts.Repeat)
 	if a == nil {
+		if raw {
+			p.reduce(wr.method, wr.path, wr.rawQuery, wr.header, wr.body, nil, wr.cred)
+		}
 		as := h.ix.answersOf(e)
 		h.noMatch(w, r, p, body, fmt.Sprintf("the request was replayed past its %d recording(s) (%s id %d, line %d, and those identical to it) and --repeat is strict",
 			len(as), h.ix.files[as[0].file], as[0].id, as[0].line))
@@ -247,7 +256,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := context.Background()
 	if lh := h.log.Handler(); lh.Enabled(ctx, slog.LevelInfo) {
 		rec := slog.NewRecord(time.Now(), slog.LevelInfo, "replay", 0)
-		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", p.path), slog.Int("status", int(a.status)),
+		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", cmp.Or(wr.path, "/")), slog.Int("status", int(a.status)),
 			slog.String("cassette", h.ix.files[a.file]), slog.Int("id", a.id))
 		_ = lh.Handle(ctx, rec)
 	}

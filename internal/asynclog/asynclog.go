@@ -6,16 +6,22 @@ package asynclog
 import (
 	"io"
 	"sync"
+	"time"
 )
 
 // MaxBuffered bounds what a Writer holds: a Write waits while this much is not yet
 // written.
 const MaxBuffered = 1 << 20
 
-// Writer passes what is written to it on to w from a goroutine of its own, at
-// once, so that a server that logs a line per request never waits for the write to
-// the terminal or file behind stderr: lines written while one write is under way go
-// out together in the next, one write(2) for many requests. It is safe for
+// Linger is how long the goroutine waits, once woken by a line, for more to write
+// with it: a server under load logs a line every few microseconds, and one write(2)
+// and one wake-up for every line cost it more than the line itself.
+const Linger = time.Millisecond
+
+// Writer passes what is written to it on to w from a goroutine of its own, within
+// Linger, so that a server that logs a line per request never waits for the write to
+// the terminal or file behind stderr: lines written within Linger of each other, or
+// while one write is under way, go out together, one write(2) for many requests. It is safe for
 // concurrent use. The caller must call Close when finished; Close returns once
 // everything written before it is out, and later writes go straight to w. What is
 // still queued when the process dies abruptly (kill -9, a fatal runtime error) is
@@ -69,6 +75,12 @@ func (l *Writer) run() {
 	defer close(l.done)
 	var out []byte
 	for range l.wake {
+		l.mu.Lock()
+		lingering := !l.closed && len(l.buf) < MaxBuffered/2
+		l.mu.Unlock()
+		if lingering {
+			time.Sleep(Linger)
+		}
 		l.mu.Lock()
 		out, l.buf = l.buf, out[:0]
 		closed := l.closed
