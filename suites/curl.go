@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -92,9 +93,42 @@ func curlOf(r *http.Request, body []byte, secrets []derived) string {
 		b.WriteString(" \\\n  " + headers[i] + " " + headers[i+1])
 	}
 	if len(body) > 0 || r.Method == http.MethodPost {
-		b.WriteString(" \\\n  --data-binary " + shellWord(string(body), secrets))
+		b.WriteString(" \\\n  --data-binary " + bodyWord(string(body), secrets))
 	}
 	return b.String()
+}
+
+// minRunWritten is the shortest run of one letter or digit bodyWord writes as a
+// command rather than byte by byte.
+const minRunWritten = 4096
+
+// bodyWord is shellWord of a body, but with its longest run of one ASCII letter or
+// digit, when over minRunWritten bytes, written as the command that prints it, so
+// that a reproduction of a body of megabytes stays a few lines.
+func bodyWord(s string, secrets []derived) string {
+	start, n := longestRun(s)
+	if n < minRunWritten {
+		return shellWord(s, secrets)
+	}
+	c := s[start]
+	run := fmt.Sprintf(`"$(head -c %d /dev/zero | tr '\0' '%c')"`, n, c)
+	return shellWord(s[:start], secrets) + run + shellWord(s[start+n:], secrets)
+}
+
+// longestRun returns where the longest run of one ASCII letter or digit in s
+// starts, and its length.
+func longestRun(s string) (start, n int) {
+	for i := 0; i < len(s); {
+		j := i + 1
+		for j < len(s) && s[j] == s[i] {
+			j++
+		}
+		if c := s[i]; j-i > n && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			start, n = i, j-i
+		}
+		i = j
+	}
+	return start, n
 }
 
 // shellWord double-quotes s for a POSIX shell, with each secret value written as
