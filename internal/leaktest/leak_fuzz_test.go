@@ -407,6 +407,12 @@ func placements() []placement {
 			w.Header().Set("Content-Type", "text/plain")
 			return []byte("sign in at " + url.QueryEscape("https://deploy:"+url.PathEscape(s)+"@example.com/login") + " first\n")
 		}),
+		placement{name: "JSON name/value pair (an environment variable)", req: func(s string) request {
+			return update(jsonText(map[string]any{"notice_type": "MAIL", "env": []map[string]string{{"name": "DB_PASSWORD", "value": s}}}))
+		}},
+		answer("JSON name/value pair (a HAR header)", func(s string, _ http.ResponseWriter) []byte {
+			return []byte(jsonText(map[string]any{"status": "success", "headers": []map[string]string{{"name": "X-Subject-Token", "value": s}}}))
+		}),
 	)
 	return ps
 }

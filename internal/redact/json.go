@@ -127,6 +127,12 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, false
 	}
+	if bytes.Contains(doc, []byte(`"value"`)) && (bytes.Contains(doc, []byte(`"name"`)) || bytes.Contains(doc, []byte(`"key"`))) {
+		var v any
+		if json.Unmarshal(doc, &v) == nil {
+			r.namedValues(v, field, 0)
+		}
+	}
 	if len(spans) == 0 {
 		return doc, true
 	}
@@ -143,6 +149,41 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 	}
 	b.Write(doc[last:])
 	return b.Bytes(), true
+}
+
+// namedValues notes as found the values of the name/value pairs in v whose name is
+// secret: objects such as {"name": "X-Auth-Token", "value": "..."} (HAR headers,
+// Kubernetes environment variables) and {"key": "password", "value": "..."} (Postman
+// variables). The run's scrub replaces them where they stand.
+func (r *run) namedValues(v any, field string, level int) {
+	if level > maxDepth {
+		return
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		if val, ok := t["value"]; ok {
+			for _, k := range []string{"name", "key"} {
+				if n, ok := t[k].(string); ok && (IsSecretName(n) || r.p.judgeHeader(n)) {
+					var secrets []string
+					for _, v := range stringsIn(val) {
+						if v != "" && !IsRedacted(v) {
+							secrets = append(secrets, v)
+						}
+					}
+					if len(secrets) > 0 {
+						r.notef(field, "value of the name/value pair %q (name rule)", n, secrets...)
+					}
+				}
+			}
+		}
+		for _, c := range t {
+			r.namedValues(c, field, level+1)
+		}
+	case []any:
+		for _, c := range t {
+			r.namedValues(c, field, level+1)
+		}
+	}
 }
 
 // nestedJSON redacts a JSON string's value: a JSON document inside it by its keys,

@@ -300,3 +300,33 @@ func TestSecretsInsidePercentEncodedURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsNamedBySiblings holds the name rule to values that a name of their own
+// does not name, but a sibling does: the value of a name/value object (a HAR header,
+// a Kubernetes environment variable, a Postman variable), the value attribute of an
+// element whose name attribute is secret (an HTML form's password field), and a name
+// whose part is "pass" (db_pass, smtp.pass). Each is redacted where it stands; a
+// name/value pair of another name is kept.
+func TestSecretsNamedBySiblings(t *testing.T) {
+	p := redact.Default()
+	for _, c := range []struct{ name, in, want string }{
+		{"HAR header", `{"headers":[{"name":"X-Auth-Token","value":"ZqSib01"},{"name":"Accept","value":"*/*"}]}`,
+			`{"headers":[{"name":"X-Auth-Token","value":"REDACTED"},{"name":"Accept","value":"*/*"}]}`},
+		{"Kubernetes env, value first", `{"env":[{"value":"ZqSib02","name":"DB_PASSWORD"}]}`, `{"env":[{"value":"REDACTED","name":"DB_PASSWORD"}]}`},
+		// "key" is a secret name itself (a WeCom webhook's key): the name goes too.
+		{"Postman variable", `{"variable":[{"key":"api_token","value":"ZqSib03","type":"string"}]}`, `{"variable":[{"key":"REDACTED","value":"REDACTED","type":"string"}]}`},
+		{"HTML input", `<form><input type="password" name="password" value="ZqSib04"></form>`, `<form><input type="password" name="password" value="REDACTED"></form>`},
+		{"XML param, value first", `<param value='ZqSib05' name="sk"/>`, `<param value='REDACTED' name="sk"/>`},
+		{"a pass part", `{"smtp":{"db_pass":"ZqSib06"}}`, `{"smtp":{"db_pass":"REDACTED"}}`},
+		{"a pass name in text", "pass=ZqSib07 user=u", "pass=REDACTED user=u"},
+	} {
+		if got := string(p.Body([]byte(c.in), "")); got != c.want {
+			t.Errorf("%s: Body(%q) = %q, want %q", c.name, c.in, got, c.want)
+		}
+	}
+	for _, s := range []string{`{"headers":[{"name":"Accept","value":"ZqKeep1"}]}`, `<input name="user" value="ZqKeep2">`} {
+		if got := string(p.Body([]byte(s), "")); got != s {
+			t.Errorf("Body(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}

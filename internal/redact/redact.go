@@ -84,7 +84,7 @@ var secretWords = []string{"token", "key", "secret", "password", "passwd", "pass
 
 // secretNames are whole folded names that carry a secret, and the parts of a name
 // (between '-', '_', '.' and spaces) that make it carry one: HUAWEICLOUD_SDK_SK.
-var secretNames = []string{"ak", "sk", "sig", "sign", "pwd"}
+var secretNames = []string{"ak", "sk", "sig", "sign", "pwd", "pass"}
 
 // allowedHeaders are header names the name rule would take for secrets that carry
 // none.
@@ -121,8 +121,9 @@ func fold(name string) string {
 // IsSecretName reports whether a header, query parameter, form field or JSON key by
 // this name carries a secret: folded (lower-cased, without '-', '_', '.' and spaces)
 // it contains token, key, secret, password, passwd, passphrase, passcode, auth,
-// session, signature, credential, cookie or hmac, or it is ak, sk, sig, sign or pwd,
-// or one of its parts between those separators is (NOTICECONF_SK, db_pwd).
+// session, signature, credential, cookie or hmac, or it is ak, sk, sig, sign, pwd or
+// pass, or one of its parts between those separators is (NOTICECONF_SK, db_pwd,
+// smtp.pass).
 func IsSecretName(name string) bool {
 	for _, w := range secretNames {
 		if foldedEqual(name, w) {
@@ -1049,6 +1050,9 @@ var (
 	// quotedPairRE finds name="value" and name='value' pairs (XML and HTML attributes,
 	// authentication parameters).
 	quotedPairRE = regexp.MustCompile(`(^|[\s?&;,(<])([A-Za-z0-9_.:\-]{1,64})(\s*=\s*)("[^"\r\n]*"|'[^'\r\n]*')`)
+	// nameValueAttrRE finds the name and value attributes of one element, in either
+	// order: groups 1 and 2, or 3 and 4 (value first).
+	nameValueAttrRE = regexp.MustCompile(`<[A-Za-z][^<>]*?\bname\s*=\s*("[^"]*"|'[^']*')[^<>]*?\bvalue\s*=\s*("[^"]*"|'[^']*')|<[A-Za-z][^<>]*?\bvalue\s*=\s*("[^"]*"|'[^']*')[^<>]*?\bname\s*=\s*("[^"]*"|'[^']*')`)
 	// formDataRE finds the fields of a multipart form in text (also indented, as a
 	// message shows a body): the Content-Disposition line that names the field, the
 	// part's other header lines, the blank line, and the first line of the content.
@@ -1161,6 +1165,20 @@ func (r *run) text(s, field string) string {
 			r.notef(field, "XML element %q in text (name rule)", sub[1], v, strings.TrimSpace(v), html.UnescapeString(strings.TrimSpace(v)))
 			return "<" + sub[1] + sub[2] + ">" + cassette.Redacted + "</" + sub[4] + ">"
 		})
+	}
+	if named && strings.Contains(s, "value") && strings.Contains(s, "<") {
+		// An element that names its value by attributes: <input name="password"
+		// value="...">, in either order. The value is noted as found, and the run's
+		// scrub replaces it.
+		for _, m := range nameValueAttrRE.FindAllStringSubmatch(s, maxEmbeddedTries) {
+			name, value := m[1]+m[4], m[2]+m[3]
+			if len(name) >= 2 && len(value) >= 2 {
+				name, value = name[1:len(name)-1], value[1:len(value)-1]
+			}
+			if IsSecretName(name) && value != "" && !IsRedacted(value) {
+				r.notef(field, "value attribute of an element named %q (name rule)", name, value, html.UnescapeString(value))
+			}
+		}
 	}
 	if named && strings.Contains(s, "name=") && foldedHas(s, dispositionWordSet) {
 		s = formDataRE.ReplaceAllStringFunc(s, func(m string) string {
