@@ -413,6 +413,14 @@ func placements() []placement {
 		answer("JSON name/value pair (a HAR header)", func(s string, _ http.ResponseWriter) []byte {
 			return []byte(jsonText(map[string]any{"status": "success", "headers": []map[string]string{{"name": "X-Subject-Token", "value": s}}}))
 		}),
+		placement{name: "text body: a password quoted after a separator", req: func(s string) request {
+			r := update("deploy failed for user bob (password => '" + s + "')\n")
+			r.header.Set("Content-Type", "text/plain")
+			return r
+		}},
+		answer("JSON header list of pairs", func(s string, _ http.ResponseWriter) []byte {
+			return []byte(jsonText(map[string]any{"status": "success", "headers": [][]string{{"Content-Type", "application/json"}, {"X-Auth-Token", s}}}))
+		}),
 	)
 	return ps
 }

@@ -49,6 +49,10 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var spans []span
+	// lastTok is the token read last; pairs, whether an array starts with a string that
+	// names a secret, as ["X-Auth-Token", "..."] does.
+	var lastTok any
+	pairs := false
 	var walk func(path []string, secretKey string, level int) error
 	walk = func(path []string, secretKey string, level int) error {
 		if level > maxDepth {
@@ -59,6 +63,7 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 		if err != nil {
 			return err
 		}
+		lastTok = tok
 		end := func() int { return int(dec.InputOffset()) }
 		userPath := len(path) > 0 && r.p.matchPath(path)
 		switch t := tok.(type) {
@@ -84,6 +89,11 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 					// The elements of a secret key's array are secret too.
 					if err := walk(append(path[:len(path):len(path)], strconv.Itoa(n)), secretKey, level+1); err != nil {
 						return err
+					}
+					if n == 0 && !pairs {
+						if s, ok := lastTok.(string); ok && (IsSecretName(s) || r.p.judgeHeader(s)) {
+							pairs = true
+						}
 					}
 				}
 			}
@@ -127,7 +137,7 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, false
 	}
-	if bytes.Contains(doc, []byte(`"value"`)) && (bytes.Contains(doc, []byte(`"name"`)) || bytes.Contains(doc, []byte(`"key"`))) {
+	if pairs || bytes.Contains(doc, []byte(`"value"`)) && (bytes.Contains(doc, []byte(`"name"`)) || bytes.Contains(doc, []byte(`"key"`))) {
 		var v any
 		if json.Unmarshal(doc, &v) == nil {
 			r.namedValues(v, field, 0)
@@ -154,7 +164,8 @@ func (r *run) json(doc []byte, field string, depth int) ([]byte, bool) {
 // namedValues notes as found the values of the name/value pairs in v whose name is
 // secret: objects such as {"name": "X-Auth-Token", "value": "..."} (HAR headers,
 // Kubernetes environment variables) and {"key": "password", "value": "..."} (Postman
-// variables). The run's scrub replaces them where they stand.
+// variables), and arrays of two, ["X-Auth-Token", "..."] (header lists as Node.js
+// and Python print them). The run's scrub replaces them where they stand.
 func (r *run) namedValues(v any, field string, level int) {
 	if level > maxDepth {
 		return
@@ -164,15 +175,7 @@ func (r *run) namedValues(v any, field string, level int) {
 		if val, ok := t["value"]; ok {
 			for _, k := range []string{"name", "key"} {
 				if n, ok := t[k].(string); ok && (IsSecretName(n) || r.p.judgeHeader(n)) {
-					var secrets []string
-					for _, v := range stringsIn(val) {
-						if v != "" && !IsRedacted(v) {
-							secrets = append(secrets, v)
-						}
-					}
-					if len(secrets) > 0 {
-						r.notef(field, "value of the name/value pair %q (name rule)", n, secrets...)
-					}
+					r.noteValues(field, n, val)
 				}
 			}
 		}
@@ -180,9 +183,27 @@ func (r *run) namedValues(v any, field string, level int) {
 			r.namedValues(c, field, level+1)
 		}
 	case []any:
+		if len(t) == 2 {
+			if n, ok := t[0].(string); ok && (IsSecretName(n) || r.p.judgeHeader(n)) {
+				r.noteValues(field, n, t[1])
+			}
+		}
 		for _, c := range t {
 			r.namedValues(c, field, level+1)
 		}
+	}
+}
+
+// noteValues notes as found the strings of val, the value of a pair named name.
+func (r *run) noteValues(field, name string, val any) {
+	var secrets []string
+	for _, v := range stringsIn(val) {
+		if v != "" && !IsRedacted(v) {
+			secrets = append(secrets, v)
+		}
+	}
+	if len(secrets) > 0 {
+		r.notef(field, "value of the name/value pair %q (name rule)", name, secrets...)
 	}
 }
 

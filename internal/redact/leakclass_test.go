@@ -330,3 +330,77 @@ func TestSecretsNamedBySiblings(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsAfterANameInProse holds the text rules to a secret written after its
+// name the way prose, logs and other languages write it, and to words of a sentence
+// after such a name, which stay.
+func TestSecretsAfterANameInProse(t *testing.T) {
+	const secret = "Zq7hunter2/value"
+	p := redact.Default()
+	for _, text := range []string{
+		"login failed: password = " + secret,
+		"login failed: password: " + secret + " rejected",
+		"Password : " + secret,
+		"api_key => " + secret,
+		"'password' => '" + secret + "'",
+		"password -> " + secret,
+		"password | " + secret,
+		"{password: " + secret + "}",
+		"{password: '" + secret + "'}",
+		"--password " + secret,
+		"user bob password " + secret,
+		"x_auth_token " + secret,
+		"sent Authorization: Bearer " + secret + " upstream",
+	} {
+		got := p.Text(text)
+		if strings.Contains(got, "hunter2") || !strings.Contains(got, "REDACTED") {
+			t.Errorf("Text(%q) = %q, holds the secret", text, got)
+		}
+	}
+	// An HMAC scheme word is no secret, and its fields keep their names.
+	const signed = "sent Authorization: SDK-HMAC-SHA256 Access=NOTICECONFDEMOAK0001, SignedHeaders=x-sdk-date, Signature=0123abcd upstream"
+	if got, want := p.Text(signed), "sent Authorization: SDK-HMAC-SHA256 Access=REDACTED, SignedHeaders=x-sdk-date, Signature=REDACTED upstream"; got != want {
+		t.Errorf("Text(%q) = %q, want %q", signed, got, want)
+	}
+	// A quoted value after a separator is a value, whatever its shape.
+	if got := p.Text(`{password: 'hunter'}`); got != `{password: 'REDACTED'}` {
+		t.Errorf("quoted word: %q", got)
+	}
+	for _, text := range []string{
+		"the token provided is invalid",
+		"password required",
+		"session expired",
+		"The token has expired. Please sign in again",
+		"signature mismatch: the request signature we calculated does not match",
+		"token | status | result",
+		"Token -> Expired",
+		"token ${NOTICECONF_TOKEN} sent",
+		"an update signed with AK/SK (SDK-HMAC-SHA256) answers 200",
+		"AK/SK SDK-HMAC-SHA256 signing",
+	} {
+		if got := p.Text(text); got != text {
+			t.Errorf("Text(%q) = %q, want it unchanged: no credential is in it", text, got)
+		}
+	}
+}
+
+// TestSecretsInHeaderListsOfPairs holds the JSON rules to headers listed as arrays of
+// two, name then value, as Node.js (rawHeaders in pairs) and Python (a list of
+// tuples) print them.
+func TestSecretsInHeaderListsOfPairs(t *testing.T) {
+	const secret = "Zq-pair-0001/token"
+	p := redact.Default()
+	doc := `{"headers":[["Content-Type","application/json"],["X-Auth-Token","` + secret + `"]],"pair":["password","` + secret + `x"]}`
+	got := string(p.Body([]byte(doc), "application/json"))
+	if strings.Contains(got, "Zq-pair") {
+		t.Errorf("Body(%s) = %s, holds the secret", doc, got)
+	}
+	if !strings.Contains(got, `["Content-Type","application/json"]`) {
+		t.Errorf("Body(%s) = %s: a pair whose name holds no secret is changed", doc, got)
+	}
+	// Arrays of other lengths are lists, not pairs.
+	list := `{"scopes":["token","read","write"]}`
+	if got := string(p.Body([]byte(list), "application/json")); got != list {
+		t.Errorf("Body(%s) = %s, want it unchanged", list, got)
+	}
+}

@@ -195,7 +195,7 @@ func TestPatternsAndBadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.Text("sig whsec-abc123def"); got != "sig whsec-REDACTED" {
+	if got := p.Text("got whsec-abc123def"); got != "got whsec-REDACTED" {
 		t.Errorf("pattern: %q", got)
 	}
 	if got := p.Header(http.Header{"X-Tenant": {"acme-tenant-1"}}).Get("X-Tenant"); got != cassette.Redacted {

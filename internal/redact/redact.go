@@ -64,6 +64,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
@@ -1068,6 +1069,16 @@ var (
 	headerLineRE = regexp.MustCompile(`(?m)^([ \t]*)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)(\S[^\r\n]*)$`)
 	// curlHeaderRE finds the headers of a command line (curl -H 'Name: value').
 	curlHeaderRE = regexp.MustCompile(`(-H|--header)(\s+)(['"]?)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)([^'"\r\n]*)`)
+	// nameWordRE finds the words of text that may be names: a letter, then letters,
+	// digits, '_', '.' and '-'.
+	nameWordRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.\-]{0,63}`)
+	// afterNameRE finds, right after a name, the value prose and the notations of other
+	// languages write after it: password: v, password = v, 'password' => 'v',
+	// password -> v, password | v, {password: v}, --password v, Authorization: Bearer
+	// v (or an HMAC scheme: SDK-HMAC-SHA256 v), and a name and a value only spaces
+	// apart (token v). Group 1 is the name's closing quote, 2 the separator, 3 a scheme
+	// word, 4 the value (quoted, an environment reference, or a word).
+	afterNameRE = regexp.MustCompile(`^(['"]?)([ \t]*(?:=>|->|[:=|])[ \t]*|[ \t]+)((?i:bearer|basic|digest|[a-z0-9-]*hmac[a-z0-9-]*)[ \t]+)?('[^'\r\n]*'|"[^"\r\n]*"|\$\{[^}\s]*\}[^\s'"<>,;)\]]*|[^\s'"<>,;()\[\]{}\\]+)`)
 	// bearerRE finds credentials after an authorization scheme word: 8 characters or
 	// more with a digit, or 24 or more (so "token provided" stays text).
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer|basic|token|digest)(\s+)([A-Za-z0-9._~+/=\-]{8,})`)
@@ -1227,6 +1238,7 @@ func (r *run) text(s, field string) string {
 		}
 		return s
 	}
+	s = r.valuesAfterNames(s, field)
 	s = bearerRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := bearerRE.FindStringSubmatch(m)
 		if IsRedacted(sub[3]) || strings.HasPrefix(sub[3], cassette.Redacted) ||
@@ -1240,6 +1252,106 @@ func (r *run) text(s, field string) string {
 		s = r.pattern(re, s, field)
 	}
 	return s
+}
+
+// valuesAfterNames redacts the values written after secret names in text (see
+// afterNameRE): a value of a credential's shape (see looksLikeCredential), and a
+// quoted value after a separator whatever its shape. Each word is tried as a name in
+// turn, so that a pair of words ("user bob") never hides the name after it.
+func (r *run) valuesAfterNames(s, field string) string {
+	var b strings.Builder
+	last := 0
+	for _, w := range nameWordRE.FindAllStringIndex(s, -1) {
+		if w[0] < last {
+			continue // inside a value replaced
+		}
+		if w[0] > 0 && (isASCIILetter(s[w[0]-1]) || strings.IndexByte("0123456789_.", s[w[0]-1]) >= 0) {
+			continue // the middle of a word
+		}
+		if !IsSecretName(s[w[0]:w[1]]) {
+			continue
+		}
+		m := afterNameRE.FindStringSubmatchIndex(s[w[1]:])
+		if m == nil {
+			continue
+		}
+		sub := func(g int) string {
+			if m[2*g] < 0 {
+				return ""
+			}
+			return s[w[1]+m[2*g] : w[1]+m[2*g+1]]
+		}
+		raw := sub(4)
+		v, quote := raw, ""
+		if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
+			v, quote = v[1:len(v)-1], v[:1]
+		} else {
+			v = strings.TrimRight(v, ".:!?")
+		}
+		if v == "" || strings.Contains(v, cassette.Redacted) || IsEnvReference(v) {
+			continue
+		}
+		separated := strings.TrimSpace(sub(2)) != ""
+		credential := looksLikeCredential(v, separated)
+		if !credential && !(separated && quote != "") {
+			continue
+		}
+		name := s[w[0]:w[1]]
+		at := w[1] + m[8] + len(quote)
+		if scheme := strings.TrimSpace(sub(3)); strings.Contains(strings.ToLower(scheme), "hmac") {
+			// SDK-HMAC-SHA256 Access=v: the field's name stays, as in a header.
+			if k := strings.IndexByte(v, '='); k > 0 {
+				at, v = at+k+1, v[k+1:]
+			}
+		}
+		if credential {
+			r.notef(field, "value after the name %q in text (name rule)", name, append([]string{v, html.UnescapeString(v)}, basicSecrets(strings.TrimSpace(sub(3)), v)...)...)
+		} else {
+			r.notef(field, "quoted value after the name %q in text (name rule)", name)
+		}
+		b.WriteString(s[last:at])
+		b.WriteString(cassette.Redacted)
+		last = at + len(v)
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// looksLikeCredential reports whether v, found after a secret name in text, has
+// the shape of a credential rather than of a word of the sentence ("token: expired",
+// "password required"): after a separator (':', '=', '=>', '->', '|'), six
+// characters or more with a digit, a symbol or a capital letter past the first, or
+// twenty or more; after spaces alone, eight or more mixing lower-case letters with
+// digits or capitals (not a name in capitals such as SDK-HMAC-SHA256), or twenty-four
+// or more. A credential found is replaced wherever
+// the interaction holds it; a quoted value after a separator is replaced where it
+// stands whatever its shape.
+func looksLikeCredential(v string, separated bool) bool {
+	if separated {
+		if len(v) >= 20 {
+			return true
+		}
+		if len(v) < 6 {
+			return false
+		}
+		for i, c := range v {
+			if !unicode.IsLetter(c) || i > 0 && unicode.IsUpper(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(v) >= 24 {
+		return true
+	}
+	lower := strings.IndexFunc(v, unicode.IsLower) >= 0
+	other := strings.IndexFunc(v, func(c rune) bool { return unicode.IsDigit(c) || unicode.IsUpper(c) }) >= 0
+	return len(v) >= 8 && lower && other
 }
 
 // textUnderEscapes applies the text rules to each layer of escapes s holds, up to
