@@ -448,7 +448,8 @@ func propertyBroken() []Server {
 		must("connection-close-500", "a request with Connection: close answers 500",
 			propWire, failRequest(func(r *http.Request) bool { return r.Close })),
 		must("expect-continue-500", "a request with Expect: 100-continue answers 500",
-			propWire, failRequest(func(r *http.Request) bool { return r.Header.Get("Expect") != "" })),
+			propWire, failRequest(func(r *http.Request) bool { return r.Header.Get("Expect") != "" })).
+			also("when no credentials are sent and the body is over 1 MiB answers 401, not 413"),
 		should("error-without-request-id", "error answers carry no X-Request-Id header; only successes do",
 			propRequestID, rewrite(func(r *http.Request, a *answer) {
 				if a.status >= 400 {

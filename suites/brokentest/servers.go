@@ -160,6 +160,17 @@ func Broken() []Server {
 				}
 			})),
 
+		must("body-limit-before-credentials", "a body over 1 MiB answers 413 before the credentials are judged",
+			"when no credentials are sent and the body is over 1 MiB answers 401, not 413", func(ref http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.ContentLength > 1<<20 {
+						writeError(w, contract.Error(contract.TooLarge))
+						return
+					}
+					ref.ServeHTTP(w, r)
+				})
+			}),
+
 		// Validation.
 		must("malformed-json-500", "a body that is not JSON answers 500",
 			"when the body is not JSON answers 400", failWhen(func(b []byte) bool { return len(b) > 0 && !json.Valid(b) }, http.StatusInternalServerError)).
@@ -683,6 +694,7 @@ func generatedAlso() map[string][]string {
 		},
 		"missing-credentials-as-403": {
 			unknownAPI,
+			"when no credentials are sent and the body is over 1 MiB answers 401, not 413",
 			"answers 401 to every request without valid credentials",
 			"authenticates nothing with the token anywhere but X-Auth-Token",
 		},

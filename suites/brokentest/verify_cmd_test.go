@@ -169,7 +169,7 @@ var _ = Describe("noticeconf verify, the command", func() {
 	})
 
 	It("streams Ginkgo's verbose output with -v", func() {
-		res := runVerify(nil, "-v", "--focus", "no credentials")
+		res := runVerify(nil, "-v", "--focus", "no credentials are sent answers")
 		Expect(res.code).To(Equal(0))
 		Expect(res.stdout).To(ContainSubstring("Ran 3 of"))
 		Expect(res.stdout).To(ContainSubstring("noticeconf verify: built-in reference mock"))
