@@ -362,9 +362,17 @@ func TestSecretsAfterANameInProse(t *testing.T) {
 	if got, want := p.Text(signed), "sent Authorization: SDK-HMAC-SHA256 Access=REDACTED, SignedHeaders=x-sdk-date, Signature=REDACTED upstream"; got != want {
 		t.Errorf("Text(%q) = %q, want %q", signed, got, want)
 	}
-	// A quoted value after a separator is a value, whatever its shape.
-	if got := p.Text(`{password: 'hunter'}`); got != `{password: 'REDACTED'}` {
-		t.Errorf("quoted word: %q", got)
+	// A quoted value after a separator, or one assigned, is a value, whatever its shape.
+	for text, want := range map[string]string{
+		`{password: 'hunter'}`:     `{password: 'REDACTED'}`,
+		"db_password = hunter\n":   "db_password = REDACTED\n",
+		"'password' => hunter);":   "'password' => REDACTED);",
+		"failed: token: expired":   "failed: token: expired",
+		"password -> see the docs": "password -> see the docs",
+	} {
+		if got := p.Text(text); got != want {
+			t.Errorf("Text(%q) = %q, want %q", text, got, want)
+		}
 	}
 	for _, text := range []string{
 		"the token provided is invalid",

@@ -1069,9 +1069,6 @@ var (
 	headerLineRE = regexp.MustCompile(`(?m)^([ \t]*)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)(\S[^\r\n]*)$`)
 	// curlHeaderRE finds the headers of a command line (curl -H 'Name: value').
 	curlHeaderRE = regexp.MustCompile(`(-H|--header)(\s+)(['"]?)([A-Za-z0-9][A-Za-z0-9_\-]{0,63})(:[ \t]*)([^'"\r\n]*)`)
-	// nameWordRE finds the words of text that may be names: a letter, then letters,
-	// digits, '_', '.' and '-'.
-	nameWordRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.\-]{0,63}`)
 	// afterNameRE finds, right after a name, the value prose and the notations of other
 	// languages write after it: password: v, password = v, 'password' => 'v',
 	// password -> v, password | v, {password: v}, --password v, Authorization: Bearer
@@ -1256,19 +1253,35 @@ func (r *run) text(s, field string) string {
 
 // valuesAfterNames redacts the values written after secret names in text (see
 // afterNameRE): a value of a credential's shape (see looksLikeCredential), and a
-// quoted value after a separator whatever its shape. Each word is tried as a name in
+// value quoted after a separator, or assigned with '=' or '=>', whatever its shape. Each word is tried as a name in
 // turn, so that a pair of words ("user bob") never hides the name after it.
 func (r *run) valuesAfterNames(s, field string) string {
 	var b strings.Builder
 	last := 0
-	for _, w := range nameWordRE.FindAllStringIndex(s, -1) {
-		if w[0] < last {
-			continue // inside a value replaced
+	// The words are found one after the other, not all at once: a body is up to
+	// the recording limit long, and its words are not held.
+	for i := 0; i < len(s); {
+		if !isASCIILetter(s[i]) || i > 0 && isNameByte(s[i-1]) && s[i-1] != '-' {
+			i++
+			continue
 		}
-		if w[0] > 0 && (isASCIILetter(s[w[0]-1]) || strings.IndexByte("0123456789_.", s[w[0]-1]) >= 0) {
-			continue // the middle of a word
+		start, end := i, i+1
+		for end < len(s) && isNameByte(s[end]) {
+			end++
 		}
-		if !IsSecretName(s[w[0]:w[1]]) {
+		i = end
+		for end-start > 1 && (s[end-1] == '-' || s[end-1] == '.') {
+			end-- // password->v; "the token." ends the name
+		}
+		w := [2]int{start, end}
+		next := end
+		if next < len(s) && (s[next] == '\'' || s[next] == '"') {
+			next++ // the name's closing quote
+		}
+		if next >= len(s) || strings.IndexByte(" \t:=|-", s[next]) < 0 {
+			continue // no separator after it: not a pair
+		}
+		if end-start > 64 || !IsSecretName(s[start:end]) {
 			continue
 		}
 		m := afterNameRE.FindStringSubmatchIndex(s[w[1]:])
@@ -1291,9 +1304,11 @@ func (r *run) valuesAfterNames(s, field string) string {
 		if v == "" || strings.Contains(v, cassette.Redacted) || IsEnvReference(v) {
 			continue
 		}
-		separated := strings.TrimSpace(sub(2)) != ""
-		credential := looksLikeCredential(v, separated)
-		if !credential && !(separated && quote != "") {
+		sep := strings.TrimSpace(sub(2))
+		credential := looksLikeCredential(v, sep != "")
+		// After '=' or '=>' a word is assigned, not said: password = hunter.
+		assigned := sep == "=" || sep == "=>"
+		if !credential && !(sep != "" && quote != "") && !assigned {
 			continue
 		}
 		name := s[w[0]:w[1]]
@@ -1307,11 +1322,12 @@ func (r *run) valuesAfterNames(s, field string) string {
 		if credential {
 			r.notef(field, "value after the name %q in text (name rule)", name, append([]string{v, html.UnescapeString(v)}, basicSecrets(strings.TrimSpace(sub(3)), v)...)...)
 		} else {
-			r.notef(field, "quoted value after the name %q in text (name rule)", name)
+			r.notef(field, "value quoted or assigned after the name %q in text (name rule)", name)
 		}
 		b.WriteString(s[last:at])
 		b.WriteString(cassette.Redacted)
 		last = at + len(v)
+		i = last
 	}
 	if last == 0 {
 		return s
@@ -1321,6 +1337,12 @@ func (r *run) valuesAfterNames(s, field string) string {
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// isNameByte reports whether c is part of a name in text: a letter, a digit, '_',
+// '.' or '-'.
+func isNameByte(c byte) bool {
+	return isASCIILetter(c) || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-'
+}
 
 // looksLikeCredential reports whether v, found after a secret name in text, has
 // the shape of a credential rather than of a word of the sentence ("token: expired",
