@@ -1253,8 +1253,9 @@ func (r *run) text(s, field string) string {
 
 // valuesAfterNames redacts the values written after secret names in text (see
 // afterNameRE): a value of a credential's shape (see looksLikeCredential), and a
-// value quoted after a separator, or assigned with '=' or '=>', whatever its shape. Each word is tried as a name in
-// turn, so that a pair of words ("user bob") never hides the name after it.
+// value quoted after a separator, or assigned with '=' or '=>', whatever its shape.
+// Each word is tried as a name in turn, so that a pair of words ("user bob") never
+// hides the name after it.
 func (r *run) valuesAfterNames(s, field string) string {
 	var b strings.Builder
 	last := 0
@@ -1273,7 +1274,6 @@ func (r *run) valuesAfterNames(s, field string) string {
 		for end-start > 1 && (s[end-1] == '-' || s[end-1] == '.') {
 			end-- // password->v; "the token." ends the name
 		}
-		w := [2]int{start, end}
 		next := end
 		if next < len(s) && (s[next] == '\'' || s[next] == '"') {
 			next++ // the name's closing quote
@@ -1284,7 +1284,7 @@ func (r *run) valuesAfterNames(s, field string) string {
 		if end-start > 64 || !IsSecretName(s[start:end]) {
 			continue
 		}
-		m := afterNameRE.FindStringSubmatchIndex(s[w[1]:])
+		m := afterNameRE.FindStringSubmatchIndex(s[end:])
 		if m == nil {
 			continue
 		}
@@ -1292,10 +1292,9 @@ func (r *run) valuesAfterNames(s, field string) string {
 			if m[2*g] < 0 {
 				return ""
 			}
-			return s[w[1]+m[2*g] : w[1]+m[2*g+1]]
+			return s[end+m[2*g] : end+m[2*g+1]]
 		}
-		raw := sub(4)
-		v, quote := raw, ""
+		v, quote := sub(4), ""
 		if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
 			v, quote = v[1:len(v)-1], v[:1]
 		} else {
@@ -1311,8 +1310,8 @@ func (r *run) valuesAfterNames(s, field string) string {
 		if !credential && !(sep != "" && quote != "") && !assigned {
 			continue
 		}
-		name := s[w[0]:w[1]]
-		at := w[1] + m[8] + len(quote)
+		name := s[start:end]
+		at := end + m[8] + len(quote)
 		if scheme := strings.TrimSpace(sub(3)); strings.Contains(strings.ToLower(scheme), "hmac") {
 			// SDK-HMAC-SHA256 Access=v: the field's name stays, as in a header.
 			if k := strings.IndexByte(v, '='); k > 0 {
