@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/header"
 )
 
 // FormatVersion is the go-vcr v3 cassette format version noticeconf reads and writes.
@@ -37,10 +38,10 @@ const (
 // AuthKindOf tells how a request with headers h authenticated. It works the same on
 // live headers and on redacted, recorded ones.
 func AuthKindOf(h http.Header) AuthKind {
-	if h.Get(contract.HeaderAuthToken) != "" {
+	if header.Get(h, contract.HeaderAuthToken) != "" {
 		return AuthToken
 	}
-	if strings.HasPrefix(strings.TrimSpace(h.Get(contract.HeaderAuthorization)), contract.AKSKScheme) {
+	if strings.HasPrefix(strings.TrimSpace(header.Get(h, contract.HeaderAuthorization)), contract.AKSKScheme) {
 		return AuthAKSK
 	}
 	return AuthNone

@@ -169,8 +169,8 @@ func LoadFile(path string) (*File, error) {
 // parseRecords). False means r holds something else, or a record it cannot decode,
 // or a last record without its line end (torn): the caller reads the file whole.
 func streamRecords(path string, r *bufio.Reader) (*File, bool) {
-	head := make([]byte, len(header))
-	if _, err := io.ReadFull(r, head); err != nil || string(head) != header {
+	head := make([]byte, len(fileHeader))
+	if _, err := io.ReadFull(r, head); err != nil || string(head) != fileHeader {
 		return nil, false
 	}
 	f := &File{Path: path, Version: FormatVersion}
@@ -341,7 +341,7 @@ var idPrefix = []byte("- id: ")
 // and the length of what comes before that record.
 func tornTail(data []byte) (keep int, torn bool) {
 	// A Writer's file: its header, then items at column 0, each starting with its id.
-	rest, ok := bytes.CutPrefix(data, []byte(header))
+	rest, ok := bytes.CutPrefix(data, []byte(fileHeader))
 	if !ok || complete(data) || !(bytes.HasPrefix(rest, idPrefix) || bytes.HasPrefix(idPrefix, rest)) {
 		return 0, false
 	}
@@ -353,8 +353,8 @@ func tornTail(data []byte) (keep int, torn bool) {
 	// Every line at column 0 after the header starts a record (a record's own lines,
 	// block scalars included, are indented).
 	cut := bytes.LastIndex(data, []byte("\n-"))
-	if cut < len(header)-1 {
-		return len(header), true
+	if cut < len(fileHeader)-1 {
+		return len(fileHeader), true
 	}
 	return cut + 1, true
 }
@@ -377,14 +377,14 @@ func parseWhole(path string, data []byte) (*File, error) {
 // costs the interactions and little more. False means "use the other paths", which
 // also give the error of a file this one cannot read.
 func parseRecords(path string, data []byte) (*File, bool) {
-	rest, ok := bytes.CutPrefix(data, []byte(header))
+	rest, ok := bytes.CutPrefix(data, []byte(fileHeader))
 	if !ok || !(len(rest) == 0 || bytes.HasPrefix(rest, idPrefix)) {
 		return nil, false
 	}
 	f := &File{Path: path, Version: FormatVersion}
 	f.Interactions = make([]Interaction, 0, bytes.Count(rest, []byte("\n-"))+1)
 	ids := make(map[int]struct{}, cap(f.Interactions))
-	line := bytes.Count([]byte(header), []byte{'\n'}) + 1
+	line := bytes.Count([]byte(fileHeader), []byte{'\n'}) + 1
 	for len(rest) > 0 {
 		chunk := rest
 		if end := bytes.Index(rest, []byte("\n-")); end >= 0 {

@@ -28,8 +28,8 @@ const (
 	Append
 )
 
-// header opens every cassette file. Interactions follow it as YAML sequence items.
-const header = "---\nversion: 2\ninteractions:\n"
+// fileHeader opens every cassette file. Interactions follow it as YAML sequence items.
+const fileHeader = "---\nversion: 2\ninteractions:\n"
 
 // ErrWriterClosed is returned (wrapped) by Writer.Append after Close.
 var ErrWriterClosed = errors.New("cassette writer is closed")
@@ -275,7 +275,7 @@ func (w *Writer) syncPending() {
 // start writes the header of a new, empty file and makes it and its directory entry
 // durable.
 func (w *Writer) start() error {
-	n, err := w.f.Write([]byte(header))
+	n, err := w.f.Write([]byte(fileHeader))
 	if err != nil {
 		if n > 0 {
 			_ = w.f.Truncate(0)

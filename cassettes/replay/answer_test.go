@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -40,6 +41,11 @@ func TestWriteHeaderGivesEachAnswerItsOwnValues(t *testing.T) {
 }
 
 func TestReadBody(t *testing.T) {
+	read := func(body string, contentLength, limit int64) ([]byte, error) {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.ContentLength = contentLength
+		return readBody(httptest.NewRecorder(), r, limit)
+	}
 	body := strings.Repeat("b", 300)
 	for _, tc := range []struct {
 		name          string
@@ -49,12 +55,18 @@ func TestReadBody(t *testing.T) {
 		{"unknown length", -1},
 		{"declared over the presized bound", maxPresized + 1},
 	} {
-		got, err := readBody(strings.NewReader(body), tc.contentLength, DefaultMaxBodyBytes)
+		got, err := read(body, tc.contentLength, DefaultMaxBodyBytes)
 		if err != nil || string(got) != body {
 			t.Errorf("%s: readBody = %d bytes, %v; want the %d bytes of the body", tc.name, len(got), err, len(body))
 		}
 	}
-	if got, err := readBody(strings.NewReader("short"), 10, DefaultMaxBodyBytes); !errors.Is(err, io.ErrUnexpectedEOF) {
+	if got, err := read("short", 10, DefaultMaxBodyBytes); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("a body shorter than declared: readBody = %q, %v; want io.ErrUnexpectedEOF", got, err)
+	}
+	var tooLarge *http.MaxBytesError
+	for _, contentLength := range []int64{-1, 301} {
+		if got, err := read(body, contentLength, 200); !errors.As(err, &tooLarge) {
+			t.Errorf("a body of 300 bytes declared as %d, limit 200: readBody = %d bytes, %v; want an *http.MaxBytesError", contentLength, len(got), err)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package replay
 import (
 	"bytes"
 	"cmp"
-	"crypto/sha256"
 	"fmt"
 	"maps"
 	"math"
@@ -67,11 +66,11 @@ type index struct {
 	next    []atomic.Int64 // by entry: how many times its key was asked for
 	answers []answer
 	fields  []ref
-	byKey   map[[sha256.Size]byte]uint32
+	byKey   map[matchKey]uint32
 	// byRaw holds every entry under the raw key (rawKey) of each of its recordings,
 	// with its credential as recorded: a request sent as one was is found there
 	// without being reduced to a probe.
-	byRaw map[[sha256.Size]byte]uint32
+	byRaw map[matchKey]uint32
 	// byMethodPath and byPath are the entry numbers sorted by method and path, and
 	// by path, each in recorded order within: where the no-match answer looks for the
 	// closest recordings first.
@@ -92,7 +91,7 @@ type index struct {
 // the places ph names, keyed with those places replaced.
 type placeholderGroup struct {
 	ph    placeholders
-	byKey map[[sha256.Size]byte]uint32
+	byKey map[matchKey]uint32
 }
 
 // groupOf names a group holding a recording of the method and path of entry e.
@@ -273,8 +272,8 @@ func newIndex(files []*cassette.File) (*index, error) {
 		}
 	}
 	b := &builder{interned: map[string]ref{}}
-	ix.byKey = make(map[[sha256.Size]byte]uint32, len(all))
-	ix.byRaw = make(map[[sha256.Size]byte]uint32, len(all))
+	ix.byKey = make(map[matchKey]uint32, len(all))
+	ix.byRaw = make(map[matchKey]uint32, len(all))
 	ix.entries = make([]entry, 0, len(all))
 	groups := map[string]uint32{} // by signature
 	groupsOf := map[string]bool{} // "METHOD path" and group already in groupsOf
@@ -303,7 +302,7 @@ func newIndex(files []*cassette.File) (*index, error) {
 				if !ok {
 					g = uint32(len(ix.groups))
 					groups[sig] = g
-					ix.groups = append(ix.groups, placeholderGroup{ph: own, byKey: map[[sha256.Size]byte]uint32{}})
+					ix.groups = append(ix.groups, placeholderGroup{ph: own, byKey: map[matchKey]uint32{}})
 				}
 				if mp := pr.method + " " + pr.path + "\x00" + sig; !groupsOf[mp] {
 					groupsOf[mp] = true
@@ -354,7 +353,7 @@ func newIndex(files []*cassette.File) (*index, error) {
 	return ix, nil
 }
 
-func hasKey(m map[[sha256.Size]byte]uint32, k [sha256.Size]byte) bool {
+func hasKey(m map[matchKey]uint32, k matchKey) bool {
 	_, ok := m[k]
 	return ok
 }

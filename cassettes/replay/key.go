@@ -2,8 +2,8 @@ package replay
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
+	"hash/maphash"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
+	"github.com/noticeconf/noticeconf/internal/header"
 	"github.com/noticeconf/noticeconf/internal/jsondiff"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
@@ -29,7 +30,7 @@ type probe struct {
 	prefer string // the Prefer header's values, joined
 	body   []byte // canonical JSON when isJSON, else the bytes as sent
 	isJSON bool
-	key    [sha256.Size]byte
+	key    matchKey
 }
 
 // placeholders are the query parameters and JSON body paths that a recording holds
@@ -97,7 +98,7 @@ func (p *probe) reduce(method, path, rawQuery string, h http.Header, body []byte
 // joined by ", ", each trimmed. A request asks with it for a behaviour (the mocks'
 // Prefer: code=500 asks for a fault), so it is part of what was asked.
 func preferOf(h http.Header) string {
-	vs := h.Values(contract.HeaderPrefer)
+	vs := header.Values(h, contract.HeaderPrefer)
 	if len(vs) == 0 {
 		return ""
 	}
@@ -108,11 +109,24 @@ func preferOf(h http.Header) string {
 	return strings.Join(parts, ", ")
 }
 
+// matchKey is what the index files a request under: a 128-bit hash of the material
+// of its match key, under two seeds drawn when the process starts. Two different
+// requests share one with a probability of about 2^-128, and no client can aim a
+// request at another's key, since the seeds are never shown.
+type matchKey [2]uint64
+
+// keySeeds are matchKey's seeds, drawn once per process and never changed.
+var keySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func keyOf(b []byte) matchKey {
+	return matchKey{maphash.Bytes(keySeeds[0], b), maphash.Bytes(keySeeds[1], b)}
+}
+
 // hashInline is the most key material hash reads from the stack; more is copied
 // to the heap first.
 const hashInline = 1024
 
-func (p *probe) hash() [sha256.Size]byte {
+func (p *probe) hash() matchKey {
 	var buf [hashInline]byte
 	b := buf[:0]
 	if n := len(p.method) + len(p.path) + len(p.query) + len(p.auth) + len(p.cred) + len(p.prefer) + 7 + len(p.body); n > hashInline {
@@ -128,13 +142,13 @@ func (p *probe) hash() [sha256.Size]byte {
 		b = append(b, 'R')
 	}
 	b = append(b, p.body...)
-	return sha256.Sum256(b)
+	return keyOf(b)
 }
 
 // rawKey is the hash of what reduce reduces a request to a probe from, as sent:
 // equal raw keys make equal probes, so a request sent byte for byte as a recording
 // was is found by its raw key without being reduced.
-func rawKey(method, path, rawQuery string, h http.Header, body []byte, cred string) [sha256.Size]byte {
+func rawKey(method, path, rawQuery string, h http.Header, body []byte, cred string) matchKey {
 	if path == "" {
 		path = "/"
 	}
@@ -149,7 +163,7 @@ func rawKey(method, path, rawQuery string, h http.Header, body []byte, cred stri
 		b = append(b, 0)
 	}
 	b = append(b, body...)
-	return sha256.Sum256(b)
+	return keyOf(b)
 }
 
 // canonicalQuery sorts a query's parameters (by name, then value) and escapes each the

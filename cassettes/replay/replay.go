@@ -41,6 +41,8 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/internal/header"
+	"github.com/noticeconf/noticeconf/internal/loglimit"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
 
@@ -116,9 +118,15 @@ type Options struct {
 	Latency Latency
 	// Repeat says what a repeated request gets. If empty, RepeatLast.
 	Repeat Repeat
-	// Logger receives one line per request: the interaction answered, or why none
-	// matched. If nil, nothing is logged.
+	// Logger receives a line per request: the interaction answered (see
+	// LinesPerSecond), or why none matched. If nil, nothing is logged.
 	Logger *slog.Logger
+	// LinesPerSecond bounds the lines logged in one second for requests answered with
+	// a recording: past it, the rest of that second's are counted in one line (at the
+	// first request of a later second, or on FlushLog). Why a request matched nothing
+	// is always logged. If zero, DefaultLinesPerSecond; if negative, every request
+	// answered is logged.
+	LinesPerSecond int
 	// MaxBodyBytes caps the request body read for matching; a longer body matches
 	// nothing. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
@@ -137,7 +145,14 @@ type Handler struct {
 	ix   *index
 	opts Options
 	log  *slog.Logger
+	// replayed holds, for each cassette file, the handler of the line logged for a
+	// request it answers, its cassette attribute formatted once.
+	replayed []slog.Handler
+	lines    *loglimit.Limiter
 }
+
+// DefaultLinesPerSecond is the default of Options.LinesPerSecond.
+const DefaultLinesPerSecond = loglimit.DefaultPerSecond
 
 var _ http.Handler = (*Handler)(nil)
 
@@ -168,11 +183,21 @@ func New(files []*cassette.File, o Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{ix: ix, opts: o, log: log}, nil
+	replayed := make([]slog.Handler, len(ix.files))
+	for i, f := range ix.files {
+		replayed[i] = log.Handler().WithAttrs([]slog.Attr{slog.String("cassette", f)})
+	}
+	lines := loglimit.New(o.LinesPerSecond, log, "replay: requests answered and not logged one by one")
+	return &Handler{ix: ix, opts: o, log: log, replayed: replayed, lines: lines}, nil
 }
 
 // Len returns the number of interactions the Handler replays.
 func (h *Handler) Len() int { return h.ix.count }
+
+// FlushLog logs the count of requests answered in the current second and not logged
+// one by one (see Options.LinesPerSecond), if any. Call it once h has stopped
+// serving; Server.Close does.
+func (h *Handler) FlushLog() { h.lines.Flush() }
 
 // Reset rewinds repeats: the next request for every key gets its first recorded
 // answer again.
@@ -183,7 +208,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	var err error
 	if r.Body != nil {
-		body, err = readBody(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes), r.ContentLength, h.opts.MaxBodyBytes)
+		body, err = readBody(w, r, h.opts.MaxBodyBytes)
 	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -254,10 +279,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// (runtime.Callers) for every line, a few percent of a replayed request under
 	// load; the line names no source.
 	ctx := context.Background()
-	if lh := h.log.Handler(); lh.Enabled(ctx, slog.LevelInfo) {
-		rec := slog.NewRecord(time.Now(), slog.LevelInfo, "replay", 0)
-		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", cmp.Or(wr.path, "/")), slog.Int("status", int(a.status)),
-			slog.String("cassette", h.ix.files[a.file]), slog.Int("id", a.id))
+	if lh := h.replayed[a.file]; lh.Enabled(ctx, slog.LevelInfo) {
+		now := time.Now()
+		if !h.lines.Allow(now) {
+			return
+		}
+		rec := slog.NewRecord(now, slog.LevelInfo, "replay", 0)
+		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", cmp.Or(wr.path, "/")), slog.Int("status", int(a.status)), slog.Int("id", a.id))
 		_ = lh.Handle(ctx, rec)
 	}
 }
@@ -274,7 +302,7 @@ func (h *Handler) ph() *placeholders {
 // comes back as it is. It fails for a gzip body that does not decode or decodes to
 // more than limit bytes.
 func decodeBody(h http.Header, body []byte, limit int64) ([]byte, error) {
-	ce := h.Values("Content-Encoding")
+	ce := header.Values(h, "Content-Encoding")
 	if len(ce) != 1 || !strings.EqualFold(strings.TrimSpace(ce[0]), "gzip") || len(body) == 0 {
 		return body, nil
 	}
@@ -314,17 +342,18 @@ func (ix *index) writeRecorded(w http.ResponseWriter, r *http.Request, a *answer
 // maxPresized is the largest declared body length readBody allocates up front.
 const maxPresized = 64 << 10
 
-// readBody reads all of rd, the body of a request that declared contentLength bytes
-// (-1 when unknown). A declared length up to limit and maxPresized is read into a
-// slice of just that size, so that a small body costs its size rather than
-// io.ReadAll's first 512 bytes; the server ends the body at the declared length.
-func readBody(rd io.Reader, contentLength, limit int64) ([]byte, error) {
-	if contentLength <= 0 || contentLength > limit || contentLength > maxPresized {
-		return io.ReadAll(rd)
+// readBody reads r's body, at most limit bytes. A declared length up to limit and
+// maxPresized is read into a slice of just that size, so that a small body costs its
+// size rather than io.ReadAll's first 512 bytes; the server ends the body at the
+// declared length, so no other bound is needed. Any other body is read through
+// http.MaxBytesReader, which fails past limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= limit && n <= maxPresized {
+		b := make([]byte, n)
+		n, err := io.ReadFull(r.Body, b)
+		return b[:n], err
 	}
-	b := make([]byte, contentLength)
-	n, err := io.ReadFull(rd, b)
-	return b[:n], err
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 }
 
 // bodyAllowed reports whether a response with this status may have a body.

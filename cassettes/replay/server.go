@@ -47,4 +47,8 @@ func (s *Server) Reset() { s.Handler.Reset() }
 
 // Close stops the server, waiting up to 10 seconds for requests in flight. Calling it
 // again returns the first call's result.
-func (s *Server) Close() error { return s.l.Close() }
+func (s *Server) Close() error {
+	err := s.l.Close()
+	s.Handler.FlushLog()
+	return err
+}

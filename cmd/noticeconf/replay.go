@@ -19,13 +19,14 @@ import (
 
 func newReplayCmd(e *env) *cobra.Command {
 	var (
-		paths       []string
-		listen      string
-		latency     string
-		repeat      string
-		allowRemote bool
-		credentials []string
-		so          serve.Options
+		paths          []string
+		listen         string
+		latency        string
+		repeat         string
+		allowRemote    bool
+		linesPerSecond int
+		credentials    []string
+		so             serve.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --cassette PATH [--cassette PATH ...]",
@@ -88,7 +89,7 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 				return usageErr(err)
 			}
 			warnLoaded(e, files)
-			h, err := replay.New(files, replay.Options{Latency: lat, Repeat: rep, Logger: e.log, Credentials: names})
+			h, err := replay.New(files, replay.Options{Latency: lat, Repeat: rep, Logger: e.log, Credentials: names, LinesPerSecond: linesPerSecond})
 			if err != nil {
 				return usageErr(err)
 			}
@@ -107,11 +108,13 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 			// 32 connections). The settings in force before are back on return.
 			nfiles := len(files)
 			defer memlimit.Apply()()
-			return served(e, serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
+			err = serve.RunWith(cmd.Context(), h, listen, so, func(addr string) {
 				fmt.Fprintf(e.stdout, "listening on http://%s\n", addr)
 				fmt.Fprintf(e.stdout, "replaying %d interaction(s) from %d cassette(s); unmatched requests get %d with %s: %s\n",
 					h.Len(), nfiles, replay.NoMatchStatus, replay.HeaderReplay, replay.ReplayNoMatch)
-			}))
+			})
+			h.FlushLog()
+			return served(e, err)
 		},
 	}
 	f := cmd.Flags()
@@ -119,6 +122,7 @@ exits 2 naming the file, the line and what is wrong.`, replay.NoMatchStatus, rep
 	f.StringVar(&listen, "listen", "127.0.0.1:8082", "address to listen on (127.0.0.1:0 picks a free port)")
 	f.StringVar(&repeat, "repeat", string(replay.RepeatLast), "what a repeated request gets: last (recorded order, then the last), first (always the first), cycle (recorded order, again and again) or strict (each recording once, then no match)")
 	f.StringVar(&latency, "latency", string(replay.LatencyNone), "none (answer at once) or recorded (wait each recorded duration)")
+	f.IntVar(&linesPerSecond, "log-lines-per-second", replay.DefaultLinesPerSecond, "the most requests answered in one second that are logged a line each; the rest of that second are counted in one line (negative: log every one). Requests that match nothing are always logged")
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
 	f.StringArrayVar(&credentials, "credential", nil, `name a credential as the recording did: NAME=ENV_VAR, a request with the token or access key in $ENV_VAR gets the recordings of "REDACTED:NAME"; NAME=AK_VAR:SK_VAR names only requests whose signature verifies with the secret key (repeatable)`)
 	addServeFlags(f, &so)

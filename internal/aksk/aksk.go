@@ -35,21 +35,36 @@ type Authorization struct {
 
 // ParseAuthorization parses "SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex".
 func ParseAuthorization(v string) (Authorization, error) {
+	return parseAuthorization(v, true)
+}
+
+// AccessKey returns the access key of an Authorization header value, and whether the
+// value parses: what ParseAuthorization returns, without the signed headers, for a
+// server that reads it on every request.
+func AccessKey(v string) (string, bool) {
+	a, err := parseAuthorization(v, false)
+	return a.AccessKey, err == nil
+}
+
+// parseAuthorization parses v, splitting the signed headers when signed is true.
+func parseAuthorization(v string, signed bool) (Authorization, error) {
 	var a Authorization
 	rest, ok := strings.CutPrefix(strings.TrimSpace(v), contract.AKSKScheme+" ")
 	if !ok {
 		return a, fmt.Errorf("authorization does not start with %q", contract.AKSKScheme)
 	}
-	for _, part := range strings.Split(rest, ",") {
+	for more := true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ",")
 		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
-			return a, fmt.Errorf("authorization: %q is not key=value", part)
+			return Authorization{}, fmt.Errorf("authorization: %q is not key=value", part)
 		}
 		switch k {
 		case "Access":
 			a.AccessKey = val
 		case "SignedHeaders":
-			if val != "" {
+			if val != "" && signed {
 				a.SignedHeaders = strings.Split(val, ";")
 			}
 		case "Signature":
@@ -57,7 +72,7 @@ func ParseAuthorization(v string) (Authorization, error) {
 		}
 	}
 	if a.AccessKey == "" || a.Signature == "" {
-		return a, errors.New("authorization: Access or Signature missing")
+		return Authorization{}, errors.New("authorization: Access or Signature missing")
 	}
 	return a, nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/noticeconf/noticeconf/internal/aksk"
 )
 
@@ -89,4 +91,26 @@ func TestParseAuthorization(t *testing.T) {
 	if aksk.IsAKSK("Bearer x") || !aksk.IsAKSK("SDK-HMAC-SHA256 Access=a, SignedHeaders=x, Signature=y") {
 		t.Error("IsAKSK")
 	}
+}
+
+// TestAccessKeyAsParseAuthorization: AccessKey answers what ParseAuthorization
+// parses, for values built from the header's own parts in any order and shape.
+func TestAccessKeyAsParseAuthorization(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		part := rapid.OneOf(
+			rapid.Map(rapid.StringMatching(`[A-Za-z0-9:]{0,12}`), func(s string) string { return "Access=" + s }),
+			rapid.Map(rapid.StringMatching(`[a-z;-]{0,12}`), func(s string) string { return "SignedHeaders=" + s }),
+			rapid.Map(rapid.StringMatching(`[0-9a-f]{0,8}`), func(s string) string { return "Signature=" + s }),
+			rapid.StringMatching(`[ =,A-Za-z]{0,6}`),
+		)
+		parts := rapid.SliceOfN(part, 0, 5).Draw(t, "parts")
+		sep := rapid.SampledFrom([]string{",", ", ", " ,"}).Draw(t, "separator")
+		scheme := rapid.SampledFrom([]string{"SDK-HMAC-SHA256 ", " SDK-HMAC-SHA256 ", "SDK-HMAC-SHA256", "Bearer "}).Draw(t, "scheme")
+		v := scheme + strings.Join(parts, sep)
+		a, err := aksk.ParseAuthorization(v)
+		ak, ok := aksk.AccessKey(v)
+		if ok != (err == nil) || (ok && ak != a.AccessKey) {
+			t.Fatalf("%q: AccessKey = %q, %v; ParseAuthorization = %q, %v", v, ak, ok, a.AccessKey, err)
+		}
+	})
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/fixtures/contract"
 	"github.com/noticeconf/noticeconf/internal/aksk"
+	"github.com/noticeconf/noticeconf/internal/header"
 )
 
 // prefix starts every named placeholder.
@@ -136,10 +137,10 @@ func (n *Names) Of(h http.Header) string {
 // as an unknown credential is.
 func (n *Names) OfRequest(r *http.Request, body []byte) string {
 	name := n.Of(r.Header)
-	if name == "" || !n.Verifies() || r.Header.Get(contract.HeaderAuthToken) != "" {
+	if name == "" || !n.Verifies() || header.Get(r.Header, contract.HeaderAuthToken) != "" {
 		return name
 	}
-	a, err := aksk.ParseAuthorization(r.Header.Get(contract.HeaderAuthorization))
+	a, err := aksk.ParseAuthorization(header.Get(r.Header, contract.HeaderAuthorization))
 	if err != nil {
 		return name
 	}
@@ -178,11 +179,11 @@ func Recorded(h http.Header) string { return (*Names)(nil).Of(h) }
 // Value returns the credential value headers h carry: the X-Auth-Token, else the
 // access key of an AK/SK Authorization, else "".
 func Value(h http.Header) string {
-	if t := h.Get(contract.HeaderAuthToken); t != "" {
+	if t := header.Get(h, contract.HeaderAuthToken); t != "" {
 		return t
 	}
-	if a, err := aksk.ParseAuthorization(h.Get(contract.HeaderAuthorization)); err == nil {
-		return a.AccessKey
+	if ak, ok := aksk.AccessKey(header.Get(h, contract.HeaderAuthorization)); ok {
+		return ak
 	}
 	return ""
 }
