@@ -7,9 +7,11 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // syncBuffer is a bytes.Buffer safe for the proxy's goroutines.
@@ -61,5 +63,45 @@ func TestInteractionLineNamesItsFieldsAndSource(t *testing.T) {
 	got := line.FindAllStringSubmatch(logs.String(), -1)
 	if len(got) != 2 || got[0][1] != "0" || got[1][1] != "1" {
 		t.Errorf("want two interaction lines with ids 0 and 1, their source in record.go; the log:\n%s", logs.String())
+	}
+}
+
+// TestInteractionLinesPastTheLimitAreCounted records 40 updates through a proxy
+// logging at most 3 interaction lines a second: every interaction is either a line
+// or in a count, and the count of the last second is logged on Close.
+func TestInteractionLinesPastTheLimitAreCounted(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"success"}`))
+	}))
+	defer up.Close()
+	var logs syncBuffer
+	p, err := New(Config{Upstream: up.URL, Cassette: filepath.Join(t.TempDir(), "c.yaml"), LinesPerSecond: 3,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	const n = 40
+	for range n {
+		req := httptest.NewRequest(http.MethodPost, "/v3/jobs/notice/48c66c6002964721be537cdc6ce0297b/update", strings.NewReader(`{"notice_type":"MAIL"}`))
+		rec := httptest.NewRecorder()
+		p.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+	seconds := time.Now().Unix() - start.Unix() + 1
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := len(regexp.MustCompile(`msg=interaction `).FindAllString(logs.String(), -1))
+	counted := 0
+	for _, m := range regexp.MustCompile(`msg="record: interactions not logged one by one" requests=(\d+) `).FindAllStringSubmatch(logs.String(), -1) {
+		c, _ := strconv.Atoi(m[1])
+		counted += c
+	}
+	if lines < 3 || int64(lines) > 3*seconds || lines+counted != n {
+		t.Errorf("%d interactions over %d second(s), at most 3 lines a second: %d lines and %d counted; the log:\n%s", n, seconds, lines, counted, logs.String())
 	}
 }

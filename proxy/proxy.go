@@ -34,6 +34,7 @@ import (
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/cassettes/cassette/credential"
+	"github.com/noticeconf/noticeconf/internal/loglimit"
 	"github.com/noticeconf/noticeconf/internal/provenance"
 	"github.com/noticeconf/noticeconf/internal/redact"
 )
@@ -134,16 +135,25 @@ type Config struct {
 	// WrapCassetteFile, if not nil, wraps the cassette file the proxy writes through
 	// (see cassette.WriterOptions.WrapFile): a fault injector for tests.
 	WrapCassetteFile func(cassette.Sink) cassette.Sink
-	// Logger receives one line per interaction and the proxy's warnings. If nil,
-	// nothing is logged.
+	// Logger receives a line per interaction (see LinesPerSecond) and the proxy's
+	// warnings. If nil, nothing is logged.
 	Logger *slog.Logger
+	// LinesPerSecond bounds the interaction lines logged in one second: past it, the
+	// rest of that second's are counted in one line (at the first interaction of a
+	// later second, or on Close). Warnings are always logged. If zero,
+	// DefaultLinesPerSecond; if negative, every interaction is logged.
+	LinesPerSecond int
 }
+
+// DefaultLinesPerSecond is the default of Config.LinesPerSecond.
+const DefaultLinesPerSecond = loglimit.DefaultPerSecond
 
 // Proxy is the recording proxy, an http.Handler. The caller must call Close when
 // finished, after the server in front of it has stopped.
 type Proxy struct {
 	cfg       Config
 	log       *slog.Logger
+	lines     *loglimit.Limiter // which interaction lines are logged
 	upstream  *url.URL
 	allow     []string
 	transport *http.Transport
@@ -176,6 +186,7 @@ func New(cfg Config) (*Proxy, error) {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
+	p.lines = loglimit.New(cfg.LinesPerSecond, p.log, "record: interactions not logged one by one")
 	if p.maxBody <= 0 {
 		p.maxBody = DefaultMaxBodyBytes
 	}
@@ -282,6 +293,7 @@ func (p *Proxy) Close() error {
 	p.closed = true
 	p.mu.Unlock()
 	p.inflight.Wait()
+	p.lines.Flush()
 	err := p.writer.Close()
 	p.transport.CloseIdleConnections()
 	p.mu.Lock()

@@ -164,6 +164,10 @@ func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, i
 	if !h.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
+	now := time.Now()
+	if !p.lines.Allow(now) {
+		return
+	}
 	// The record goes to the handler as Logger.LogAttrs would pass it (attributes not
 	// boxed), with the source found once instead of on every line.
 	pc := p.logPC.Load()
@@ -173,7 +177,7 @@ func (p *Proxy) logInteraction(req *http.Request, status int, d time.Duration, i
 		pc = pcs[0]
 		p.logPC.Store(pc)
 	}
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, "interaction", pc)
+	r := slog.NewRecord(now, slog.LevelInfo, "interaction", pc)
 	attrs := [...]slog.Attr{
 		slog.String("method", req.Method), slog.String("host", req.URL.Host), slog.String("path", p.shownPath(req.URL.Path)),
 		slog.Int("status", status), slog.Duration("duration", d.Round(time.Microsecond)), slog.Bool("recorded", id >= 0), slog.Int("id", id),

@@ -135,6 +135,7 @@ The first line on stdout is always "listening on http://HOST:PORT".`,
 	f.BoolVar(&allowRemote, "allow-remote", false, "allow a --listen address off the loopback interface")
 	f.StringVar(&mode, "mode", "record", "record: start a new cassette (refuses an existing one without --force); append: add to it")
 	f.BoolVar(&cfg.Force, "force", false, "with --mode record, overwrite an existing cassette")
+	f.IntVar(&cfg.LinesPerSecond, "log-lines-per-second", proxy.DefaultLinesPerSecond, "the most interactions in one second that are logged a line each; the rest of that second are counted in one line (negative: log every one). Warnings are always logged")
 	f.BoolVar(&cfg.RecordAll, "record-all", false, "record every interaction, not only the notice endpoints")
 	f.StringArrayVar(&cfg.Redact.Headers, "redact-header", nil, "another header whose value is redacted in requests and responses (repeatable)")
 	f.StringArrayVar(&cfg.Redact.JSONFields, "redact-json-field", nil, `JSON body field to redact, as a dot path ("a.b", "*" one level, "**" any depth; repeatable)`)
