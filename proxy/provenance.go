@@ -33,9 +33,10 @@ func (p *Proxy) startProvenance(now time.Time) error {
 		}
 	}
 	if f, err := cassette.LoadFile(cfg.Cassette); err == nil {
-		prov.Observe(f)
+		prov.Observe(f) // what the cassette holds as it is opened: in append mode, the earlier recordings
 	}
 	p.prov = prov
+	p.observed = provenance.NewObserver(prov)
 	if err := provenance.Write(cfg.Cassette, prov); err != nil {
 		return fmt.Errorf("proxy: %w", err)
 	}
@@ -43,13 +44,11 @@ func (p *Proxy) startProvenance(now time.Time) error {
 }
 
 // finishProvenance updates the provenance file with the hosts and kinds of
-// credentials of what was recorded.
+// credentials of what was recorded: those of the cassette as it was opened and of
+// every interaction appended since (observed as each was appended, so that a long
+// recording ends without reading its cassette again).
 func (p *Proxy) finishProvenance() error {
-	f, err := cassette.LoadFile(p.cfg.Cassette)
-	if err != nil {
-		return fmt.Errorf("proxy: provenance: %w", err)
-	}
-	p.prov.Observe(f)
+	p.observed.Set(&p.prov)
 	if err := provenance.Write(p.cfg.Cassette, p.prov); err != nil {
 		return fmt.Errorf("proxy: %w", err)
 	}

@@ -153,7 +153,8 @@ const DefaultLinesPerSecond = loglimit.DefaultPerSecond
 type Proxy struct {
 	cfg       Config
 	log       *slog.Logger
-	lines     *loglimit.Limiter // which interaction lines are logged
+	lines     *loglimit.Limiter    // which interaction lines are logged
+	observed  *provenance.Observer // the hosts and credentials of the cassette's interactions, for its provenance
 	upstream  *url.URL
 	allow     []string
 	transport *http.Transport

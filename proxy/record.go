@@ -137,6 +137,7 @@ func (p *Proxy) roundTrip(req *http.Request) *http.Response {
 	if err != nil {
 		return p.notRecorded(req, resp, start, err)
 	}
+	p.observed.Request(&it.Request)
 	p.logInteraction(req, resp.StatusCode, time.Since(start), id)
 	return resp
 }

@@ -15,7 +15,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	vcr "gopkg.in/dnaeon/go-vcr.v3/cassette"
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
 	"github.com/noticeconf/noticeconf/internal/atomicfile"
@@ -97,19 +100,57 @@ func CleanURL(s string) string {
 
 // Observe sets Hosts and Credentials from the interactions of the cassette f.
 func (p *Provenance) Observe(f *cassette.File) {
-	hosts := map[string]bool{}
-	kinds := map[cassette.AuthKind]bool{}
+	o := NewObserver(Provenance{})
 	for i := range f.Interactions {
-		in := &f.Interactions[i]
-		if u, err := url.Parse(in.Request.URL); err == nil && u.Host != "" {
-			hosts[u.Host] = true
-		} else if in.Request.Host != "" {
-			hosts[in.Request.Host] = true
-		}
-		kinds[cassette.AuthKindOf(in.Request.Headers)] = true
+		o.Request(&f.Interactions[i].Request)
 	}
-	p.Hosts = sortedKeys(hosts)
-	p.Credentials = sortedKeys(kinds)
+	o.Set(p)
+}
+
+// Observer gathers what Observe reads from a cassette, the hosts and the kinds of
+// credentials, one request at a time as they are recorded: a recording that observes
+// each interaction it appends says what its cassette holds without reading the
+// cassette again when it ends. It is safe for concurrent use.
+type Observer struct {
+	mu    sync.Mutex
+	hosts map[string]bool
+	kinds map[cassette.AuthKind]bool
+}
+
+// NewObserver returns an Observer that starts from the hosts and kinds of
+// credentials of p: those of the interactions a cassette already holds.
+func NewObserver(p Provenance) *Observer {
+	o := &Observer{hosts: map[string]bool{}, kinds: map[cassette.AuthKind]bool{}}
+	for _, h := range p.Hosts {
+		o.hosts[h] = true
+	}
+	for _, k := range p.Credentials {
+		o.kinds[k] = true
+	}
+	return o
+}
+
+// Request observes a recorded request, as it is in the cassette.
+func (o *Observer) Request(q *vcr.Request) {
+	host := q.Host
+	if u, err := url.Parse(q.URL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	kind := cassette.AuthKindOf(q.Headers)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if host != "" {
+		o.hosts[host] = true
+	}
+	o.kinds[kind] = true
+}
+
+// Set sets p's Hosts and Credentials to what o has observed.
+func (o *Observer) Set(p *Provenance) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p.Hosts = sortedKeys(o.hosts)
+	p.Credentials = sortedKeys(o.kinds)
 }
 
 func sortedKeys[K ~string](m map[K]bool) []K {
