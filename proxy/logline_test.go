@@ -32,15 +32,36 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestInteractionLineNamesItsFieldsAndSource records two updates through a proxy
-// whose logger shows the source: each gives one line with the method, host, path,
-// status, duration, recorded and the id, and the source of the line in this package.
-func TestInteractionLineNamesItsFieldsAndSource(t *testing.T) {
+// successUpstream is an upstream answering every request 200 with a JSON body, closed
+// when the test ends.
+func successUpstream(t *testing.T) *httptest.Server {
+	t.Helper()
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"success"}`))
 	}))
-	defer up.Close()
+	t.Cleanup(up.Close)
+	return up
+}
+
+// recordUpdate sends an update through p, with credentials set by auth, and fails
+// the test unless it is answered 200.
+func recordUpdate(t *testing.T, p *Proxy, auth func(*http.Request)) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/v3/jobs/notice/48c66c6002964721be537cdc6ce0297b/update", strings.NewReader(`{"notice_type":"MAIL"}`))
+	auth(req)
+	rec := httptest.NewRecorder()
+	p.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+}
+
+// TestInteractionLineNamesItsFieldsAndSource records two updates through a proxy
+// whose logger shows the source: each gives one line with the method, host, path,
+// status, duration, recorded and the id, and the source of the line in this package.
+func TestInteractionLineNamesItsFieldsAndSource(t *testing.T) {
+	up := successUpstream(t)
 	var logs syncBuffer
 	p, err := New(Config{Upstream: up.URL, Cassette: filepath.Join(t.TempDir(), "c.yaml"),
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{AddSource: true}))})
@@ -48,12 +69,7 @@ func TestInteractionLineNamesItsFieldsAndSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		req := httptest.NewRequest(http.MethodPost, "/v3/jobs/notice/48c66c6002964721be537cdc6ce0297b/update", strings.NewReader(`{"notice_type":"MAIL"}`))
-		rec := httptest.NewRecorder()
-		p.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
+		recordUpdate(t, p, func(*http.Request) {})
 	}
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
@@ -70,11 +86,7 @@ func TestInteractionLineNamesItsFieldsAndSource(t *testing.T) {
 // logging at most 3 interaction lines a second: every interaction is either a line
 // or in a count, and the count of the last second is logged on Close.
 func TestInteractionLinesPastTheLimitAreCounted(t *testing.T) {
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"success"}`))
-	}))
-	defer up.Close()
+	up := successUpstream(t)
 	var logs syncBuffer
 	p, err := New(Config{Upstream: up.URL, Cassette: filepath.Join(t.TempDir(), "c.yaml"), LinesPerSecond: 3,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
@@ -84,12 +96,7 @@ func TestInteractionLinesPastTheLimitAreCounted(t *testing.T) {
 	start := time.Now()
 	const n = 40
 	for range n {
-		req := httptest.NewRequest(http.MethodPost, "/v3/jobs/notice/48c66c6002964721be537cdc6ce0297b/update", strings.NewReader(`{"notice_type":"MAIL"}`))
-		rec := httptest.NewRecorder()
-		p.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
+		recordUpdate(t, p, func(*http.Request) {})
 	}
 	seconds := time.Now().Unix() - start.Unix() + 1
 	if err := p.Close(); err != nil {

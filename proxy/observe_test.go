@@ -2,10 +2,8 @@ package proxy
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/noticeconf/noticeconf/cassettes/cassette"
@@ -17,15 +15,7 @@ import (
 // credentials: the provenance each Close writes names the hosts and kinds of
 // credentials that reading the whole cassette finds, without Close reading it.
 func TestProvenanceSaysWhatTheCassetteHolds(t *testing.T) {
-	upstream := func() *httptest.Server {
-		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"status":"success"}`))
-		}))
-	}
-	a, b := upstream(), upstream()
-	defer a.Close()
-	defer b.Close()
+	a, b := successUpstream(t), successUpstream(t)
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	record := func(up string, mode Mode, auths ...func(*http.Request)) provenance.Provenance {
 		t.Helper()
@@ -34,13 +24,7 @@ func TestProvenanceSaysWhatTheCassetteHolds(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, auth := range auths {
-			req := httptest.NewRequest(http.MethodPost, "/v3/jobs/notice/48c66c6002964721be537cdc6ce0297b/update", strings.NewReader(`{"notice_type":"MAIL"}`))
-			auth(req)
-			rec := httptest.NewRecorder()
-			p.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
+			recordUpdate(t, p, auth)
 		}
 		if err := p.Close(); err != nil {
 			t.Fatal(err)
